@@ -1,0 +1,111 @@
+import Joi from 'joi';
+import { IANAZone } from 'luxon';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+
+/** Validated runtime configuration. Built once by {@link loadConfig}; every key is documented in `.env.example`. */
+export interface Config {
+  port: number;
+  /** PostgreSQL URL; `undefined` means "start the embedded PostgreSQL under `dataDir`". */
+  databaseUrl?: string;
+  /** IANA zone in which clinic days (`YYYY-MM-DD`) are reckoned. */
+  clinicTimezone: string;
+  /** ISO 3166-1 alpha-2 region used to read phone numbers written without a country code. */
+  defaultPhoneRegion: CountryCode;
+  logLevel: string;
+  /** Folder for local state: embedded PostgreSQL data, generated secrets. */
+  dataDir: string;
+  /** HS256 secret for staff JWTs (>= 32 bytes). Generated under `dataDir` in the embedded default. */
+  jwtSecret?: string;
+  /** Staff token lifetime in seconds (default 8 h, one shift). */
+  jwtTtlSeconds: number;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Allowed CORS origins; empty means same-origin only. */
+  corsOrigins: string[];
+  /** How many days ahead a booking may be made. */
+  bookingHorizonDays: number;
+  dbPoolMax: number;
+  /** How long a request may wait for a pooled connection before it is answered 503 (ms). */
+  dbAcquireTimeoutMs: number;
+  /** `none` (single instance) or `postgres` (@socket.io/postgres-adapter fan-out). */
+  socketAdapter: 'none' | 'postgres';
+  /** Bound on graceful shutdown (ms). */
+  shutdownTimeoutMs: number;
+  /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Interval of the outbox relay (ms). */
+  relayIntervalMs: number;
+  /** Interval of `queue:heartbeat` (ms). */
+  heartbeatIntervalMs: number;
+  /** Failed logins allowed per 15 minutes, per IP and per email. */
+  loginRateLimit: number;
+}
+
+const schema = Joi.object({
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).empty(''),
+  CLINIC_TIMEZONE: Joi.string()
+    .default('UTC')
+    .custom((v, h) => (IANAZone.isValidZone(v) ? v : h.error('any.invalid')))
+    .messages({ 'any.invalid': '"CLINIC_TIMEZONE" must be an IANA time zone name such as "Asia/Kolkata"' }),
+  DEFAULT_PHONE_REGION: Joi.string()
+    .uppercase()
+    .default('IN')
+    .custom((v, h) => (isSupportedCountry(v) ? v : h.error('any.invalid')))
+    .messages({ 'any.invalid': '"DEFAULT_PHONE_REGION" must be an ISO 3166-1 alpha-2 code such as "IN"' }),
+  LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silent').default('info'),
+  DATA_DIR: Joi.string().default('.data'),
+  JWT_SECRET: Joi.string().min(32).empty('')
+    .messages({ 'string.min': '"JWT_SECRET" must be at least 32 bytes (RFC 7518 §3.2 for HS256)' }),
+  JWT_TTL_SECONDS: Joi.number().integer().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  ADMIN_EMAIL: Joi.string().email({ tlds: false }).empty(''),
+  ADMIN_PASSWORD: Joi.string().min(12).empty(''),
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+  BOOKING_HORIZON_DAYS: Joi.number().integer().min(1).max(3650).default(90),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(500).default(20),
+  DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(5000),
+  SOCKET_ADAPTER: Joi.string().valid('none', 'postgres').default('none'),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).max(600000).default(10000),
+  METRICS_TOKEN: Joi.string().empty(''),
+  RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(2000),
+  HEARTBEAT_INTERVAL_MS: Joi.number().integer().min(100).max(600000).default(15000),
+  LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(100000).default(10),
+}).unknown(true);
+
+/** Raised when the environment is invalid; `problems` holds one human sentence per bad key. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/**
+ * Validates an environment (normally `process.env`) and returns the typed config.
+ * @throws ConfigError listing every bad key at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
+  if (error) throw new ConfigError(error.details.map((d) => d.message));
+  return {
+    port: value.PORT,
+    databaseUrl: value.DATABASE_URL,
+    clinicTimezone: value.CLINIC_TIMEZONE,
+    defaultPhoneRegion: value.DEFAULT_PHONE_REGION,
+    logLevel: value.LOG_LEVEL,
+    dataDir: value.DATA_DIR,
+    jwtSecret: value.JWT_SECRET,
+    jwtTtlSeconds: value.JWT_TTL_SECONDS,
+    adminEmail: value.ADMIN_EMAIL,
+    adminPassword: value.ADMIN_PASSWORD,
+    corsOrigins: String(value.CORS_ORIGINS).split(',').map((s: string) => s.trim()).filter(Boolean),
+    bookingHorizonDays: value.BOOKING_HORIZON_DAYS,
+    dbPoolMax: value.DB_POOL_MAX,
+    dbAcquireTimeoutMs: value.DB_ACQUIRE_TIMEOUT_MS,
+    socketAdapter: value.SOCKET_ADAPTER,
+    shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: value.METRICS_TOKEN,
+    relayIntervalMs: value.RELAY_INTERVAL_MS,
+    heartbeatIntervalMs: value.HEARTBEAT_INTERVAL_MS,
+    loginRateLimit: value.LOGIN_RATE_LIMIT,
+  };
+}

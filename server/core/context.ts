@@ -1,0 +1,12 @@
+import type { Server as IoServer } from 'socket.io';
+import type { Sequelize } from 'sequelize-typescript';
+import type { Config } from './config';
+import type { Logger } from './logger';
+
+/** What every feature's router factory receives: built once per app by `createApp`. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  sequelize: Sequelize;
+  io: IoServer;
+}

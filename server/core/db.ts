@@ -1,0 +1,33 @@
+import { Sequelize, type ModelCtor } from 'sequelize-typescript';
+import type { Logger } from './logger';
+
+export interface DbOptions {
+  url: string;
+  poolMax: number;
+  /** How long a query may wait for a pooled connection before failing (ms); the API turns that into 503. */
+  acquireTimeoutMs: number;
+  models: ModelCtor[];
+  logger: Logger;
+}
+
+/**
+ * Creates the Sequelize instance. Models are plain classes bound to this instance; timestamps are
+ * `created_at` / `updated_at`. Connect timeout and statement timeout are bounded so that no request hangs
+ * on an unreachable or stuck database.
+ */
+export function createSequelize(opts: DbOptions): Sequelize {
+  return new Sequelize(opts.url, {
+    dialect: 'postgres',
+    logging: (sql) => opts.logger.debug('sql', { sql: sql.slice(0, 500) }),
+    models: opts.models,
+    define: { underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+    pool: { max: opts.poolMax, min: 0, acquire: opts.acquireTimeoutMs, idle: 10_000, evict: 5_000 },
+    dialectOptions: {
+      connectionTimeoutMillis: Math.min(opts.acquireTimeoutMs, 5_000),
+      statement_timeout: 15_000,
+      idle_in_transaction_session_timeout: 30_000,
+      application_name: 'clinic-front-desk',
+    },
+    retry: { max: 0 },
+  });
+}

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import swaggerJsdoc from 'swagger-jsdoc';
+
+/**
+ * Builds the OpenAPI 3 document from the `@openapi` blocks next to the routes (compiled `*.routes.js`
+ * files keep their JSDoc) plus the shared components below.
+ */
+export function buildOpenApi(): Record<string, unknown> {
+  const serverDir = path.resolve(__dirname, '..');
+  return swaggerJsdoc({
+    definition: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Clinic front desk API',
+        version: '1.0.0',
+        description: 'Patients, doctor-day bookings, check-in queue and live waiting-room screens. Errors are RFC 9457 problem details.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Staff JWT from POST /api/v1/auth/login, or a screen token for the public queue view.' },
+        },
+        responses: {
+          Problem: { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        },
+        schemas: {
+          Problem: {
+            type: 'object',
+            properties: {
+              type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
+              instance: { type: 'string' }, error: { type: 'string', example: 'VALIDATION_ERROR' }, message: { type: 'string' },
+              details: {}, request_id: { type: 'string' },
+            },
+          },
+        },
+        parameters: {
+          Id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          Limit: { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          Offset: { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+        },
+      },
+    },
+    apis: [path.join(serverDir, '**/*.routes.js').replace(/\\/g, '/')],
+    failOnErrors: true,
+  }) as Record<string, unknown>;
+}

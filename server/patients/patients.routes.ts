@@ -1,0 +1,109 @@
+import { Router } from 'express';
+import { validate } from '../core/http';
+import { actorId } from '../core/actor';
+import type { AppContext } from '../core/context';
+import { createPatientsService } from './patients.service';
+import { sequelizePatientRepository } from './patients.repository';
+import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePatientSchema } from './patients.schemas';
+
+/**
+ * @openapi
+ * components:
+ *   schemas:
+ *     Patient:
+ *       type: object
+ *       properties:
+ *         id: { type: string, format: uuid }
+ *         first_name: { type: string }
+ *         last_name: { type: string, nullable: true }
+ *         age: { type: integer, minimum: 0, maximum: 130, nullable: true }
+ *         phone: { type: string, description: 'E.164', example: '+919812345678' }
+ *         email: { type: string, nullable: true }
+ *         created_at: { type: string, format: date-time }
+ *         updated_at: { type: string, format: date-time }
+ *     PatientInput:
+ *       type: object
+ *       required: [first_name, phone]
+ *       properties:
+ *         first_name: { type: string, maxLength: 100 }
+ *         last_name: { type: string, maxLength: 100, nullable: true }
+ *         age: { type: integer, minimum: 0, maximum: 130, nullable: true }
+ *         phone: { type: string, description: 'Any format; read in DEFAULT_PHONE_REGION when it has no country code' }
+ *         email: { type: string, format: email, nullable: true }
+ */
+export function patientsRouter(ctx: AppContext): Router {
+  const service = createPatientsService({ repo: sequelizePatientRepository, phoneRegion: ctx.config.defaultPhoneRegion });
+  const r = Router();
+
+  /**
+   * @openapi
+   * /api/v1/patients:
+   *   post:
+   *     tags: [patients]
+   *     summary: 'Register a patient'
+   *     description: 'Phone is normalized to E.164. Same phone and first name (case-insensitive) → 409 PATIENT_EXISTS with `details.existing_id`; family members may share a phone.'
+   *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PatientInput' } } } }
+   *     responses:
+   *       201: { description: Registered, content: { application/json: { schema: { $ref: '#/components/schemas/Patient' } } } }
+   *       400: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/patients', validate(createPatientSchema), async (req, res) => {
+    res.status(201).json(await service.register(req.body, actorId(req)));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/patients:
+   *   get:
+   *     tags: [patients]
+   *     summary: 'Search patients by phone and/or name'
+   *     parameters:
+   *       - { name: phone, in: query, schema: { type: string }, description: 'Any format; normalized before matching' }
+   *       - { name: q, in: query, schema: { type: string }, description: 'Words matched against first and last name' }
+   *       - { $ref: '#/components/parameters/Limit' }
+   *       - { $ref: '#/components/parameters/Offset' }
+   *     responses:
+   *       200: { description: 'A page: {data, total, limit, offset}' }
+   *       400: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/patients', validate(searchPatientsSchema), async (req, res) => {
+    res.json(await service.search(req.query as never));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/patients/{id}:
+   *   get:
+   *     tags: [patients]
+   *     summary: 'One patient'
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     responses:
+   *       200: { description: The patient, content: { application/json: { schema: { $ref: '#/components/schemas/Patient' } } } }
+   *       400: { $ref: '#/components/responses/Problem' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/patients/:id', validate(getPatientSchema), async (req, res) => {
+    res.json(await service.get(req.params.id as string));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/patients/{id}:
+   *   patch:
+   *     tags: [patients]
+   *     summary: 'Change a patient''s details'
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PatientInput' } } } }
+   *     responses:
+   *       200: { description: Updated, content: { application/json: { schema: { $ref: '#/components/schemas/Patient' } } } }
+   *       400: { $ref: '#/components/responses/Problem' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   */
+  r.patch('/patients/:id', validate(updatePatientSchema), async (req, res) => {
+    res.json(await service.update(req.params.id as string, req.body, actorId(req)));
+  });
+
+  return r;
+}

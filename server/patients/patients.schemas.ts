@@ -1,0 +1,18 @@
+import Joi from 'joi';
+import { idParams, pagination } from '../core/schemas';
+
+const name = Joi.string().trim().min(1).max(100);
+const fields = {
+  first_name: name,
+  last_name: name.allow(null, ''),
+  age: Joi.number().integer().min(0).max(130).allow(null),
+  phone: Joi.string().trim().min(3).max(32),
+  email: Joi.string().trim().lowercase().email({ tlds: false }).max(254).allow(null, ''),
+};
+
+export const createPatientSchema = { body: Joi.object({ ...fields, first_name: name.required(), phone: fields.phone.required() }) };
+export const updatePatientSchema = { params: idParams, body: Joi.object(fields).min(1) };
+export const getPatientSchema = { params: idParams };
+export const searchPatientsSchema = {
+  query: Joi.object({ phone: Joi.string().trim().min(3).max(32), q: Joi.string().trim().min(1).max(100), ...pagination }),
+};

@@ -1,0 +1,12 @@
+import type { Router } from 'express';
+import type { AppContext } from './core/context';
+import { patientsRouter } from './patients/patients.routes';
+import { doctorsRouter } from './doctors/doctors.routes';
+import { availabilityRouter } from './availability/availability.routes';
+
+/** Feature routers mounted under `/api/v1`, in order. The route-documentation test walks these. */
+export const apiRouters: Array<(ctx: AppContext) => Router> = [
+  patientsRouter,
+  doctorsRouter,
+  availabilityRouter,
+];

@@ -1,0 +1,23 @@
+import type { Router } from 'express';
+import type { App } from '../../server/app';
+import { apiRouters } from '../../server/routes';
+import { healthRouter } from '../../server/health/health.routes';
+
+export interface RouteInfo { method: string; path: string; openapiPath: string }
+
+/** Every route the app registers (health and `/api/v1` features), read from the Express routers themselves. */
+export function registeredRoutes(app: App): RouteInfo[] {
+  const out: RouteInfo[] = [];
+  const walk = (router: Router, prefix: string) => {
+    for (const layer of (router as unknown as { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> }).stack) {
+      if (!layer.route) continue;
+      for (const m of Object.keys(layer.route.methods)) {
+        const path = `${prefix}${layer.route.path}`;
+        out.push({ method: m, path, openapiPath: path.replace(/:(\w+)/g, '{$1}') });
+      }
+    }
+  };
+  walk(healthRouter(app.ctx), '');
+  for (const make of apiRouters) walk(make(app.ctx), '/api/v1');
+  return out;
+}
