@@ -14,6 +14,17 @@ export class MemoryTransport extends Transport {
   }
 }
 
+export type TestRole = 'admin' | 'reception' | 'doctor';
+
+/** A supertest client whose every request carries one identity's `Authorization` header. */
+export interface Agent {
+  get(path: string): supertest.Test;
+  post(path: string): supertest.Test;
+  patch(path: string): supertest.Test;
+  put(path: string): supertest.Test;
+  delete(path: string): supertest.Test;
+}
+
 export interface TestApp {
   app: App;
   /** supertest bound to the running server. */
@@ -23,7 +34,20 @@ export interface TestApp {
   port: number;
   logs: MemoryTransport;
   config: Config;
+  /**
+   * A client acting as a staff user of `role` (for `doctor`, bound to `doctorId`). Creates the account on
+   * first use. Until the accounts issue lands this sends no token.
+   */
+  as(role: TestRole, doctorId?: string): Promise<Agent>;
   stop(): Promise<void>;
+}
+
+function agentWith(http: ReturnType<typeof supertest>, headers: Record<string, string>): Agent {
+  const wrap = (t: supertest.Test) => { for (const [k, v] of Object.entries(headers)) t.set(k, v); return t; };
+  return {
+    get: (p) => wrap(http.get(p)), post: (p) => wrap(http.post(p)), patch: (p) => wrap(http.patch(p)),
+    put: (p) => wrap(http.put(p)), delete: (p) => wrap(http.delete(p)),
+  };
 }
 
 /**
@@ -35,5 +59,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const logs = new MemoryTransport();
   const app = createApp(config, { logger: createLogger(config.logLevel, [logs]), migrate: false });
   const port = await app.start(0);
-  return { app, http: supertest(app.server), baseUrl: `http://127.0.0.1:${port}`, port, logs, config, stop: () => app.stop() };
+  const http = supertest(app.server);
+  return {
+    app, http, baseUrl: `http://127.0.0.1:${port}`, port, logs, config,
+    as: async () => agentWith(http, {}),
+    stop: () => app.stop(),
+  };
 }
