@@ -13,6 +13,7 @@ import type { AppContext } from './core/context';
 import { models } from './models';
 import { apiRouters } from './routes';
 import { healthRouter } from './health/health.routes';
+import { purgeExpiredKeys } from './appointments/idempotency';
 
 export interface CreateAppOptions {
   /** A logger to use instead of a console one (tests pass one with a memory transport). */
@@ -66,6 +67,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   app.use(errorHandler(logger));
 
   let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
   return {
     app, server, io, sequelize, logger, ctx,
     async start(port = config.port) {
@@ -73,6 +75,9 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
         const applied = await migrateUp(sequelize, logger);
         if (applied.length) logger.info('migrations applied', { applied });
       }
+      timers.push(setInterval(() => {
+        purgeExpiredKeys(sequelize).catch((err) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
+      }, 3_600_000).unref());
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, () => { server.off('error', reject); resolve(); });
@@ -82,6 +87,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const timer of timers) clearInterval(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await sequelize.close();

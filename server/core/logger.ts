@@ -6,7 +6,7 @@ const PHI_KEYS = new Set([
   'password', 'new_password', 'access_token', 'token', 'authorization', 'cookie',
 ]);
 const EMAIL_RE = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
-const PHONE_RE = /\+?\d[\d\s().-]{7,}\d/g;
+const PHONE_RE = /(?<![\w-])\+?\d(?:[\s().-]?\d){7,14}(?![\w-])/g;
 
 /**
  * Returns a deep copy of `value` with personal data masked: values under PHI keys become `[REDACTED]`,

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
 import type { AppContext } from '../core/context';
+import { clinicToday } from '../core/clinic-time';
 import { createDoctor, findDoctorOrThrow, listDoctors, updateDoctor } from './doctors.service';
 import { toDoctorDto } from './doctor.model';
 import { createDoctorSchema, getDoctorSchema, listDoctorsSchema, updateDoctorSchema } from './doctors.schemas';
@@ -31,7 +32,7 @@ import { createDoctorSchema, getDoctorSchema, listDoctorsSchema, updateDoctorSch
  *         working_days: { type: array, items: { type: integer, minimum: 1, maximum: 7 } }
  *         is_active: { type: boolean }
  */
-export function doctorsRouter(_ctx: AppContext): Router {
+export function doctorsRouter(ctx: AppContext): Router {
   const r = Router();
 
   /**
@@ -100,7 +101,7 @@ export function doctorsRouter(_ctx: AppContext): Router {
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.patch('/doctors/:id', validate(updateDoctorSchema), async (req, res) => {
-    res.json(await updateDoctor(req.params.id as string, req.body));
+    res.json(await updateDoctor(ctx.sequelize, req.params.id as string, req.body, clinicToday(ctx.config.clinicTimezone)));
   });
 
   return r;

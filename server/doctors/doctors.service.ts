@@ -1,4 +1,5 @@
-import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import type { Sequelize } from 'sequelize-typescript';
 import { Conflict, NotFound } from '../core/errors';
 import { page } from '../core/schemas';
 import { Doctor, toDoctorDto, type DoctorDto } from './doctor.model';
@@ -30,12 +31,34 @@ export async function createDoctor(input: DoctorInput & { name: string; code: st
   return toDoctorDto(d);
 }
 
-/** @throws NotFound `DOCTOR_NOT_FOUND` · Conflict `DOCTOR_CODE_TAKEN` */
-export async function updateDoctor(id: string, input: DoctorInput): Promise<DoctorDto> {
+/**
+ * Changes a doctor. A new `default_daily_capacity` also applies to the capacity rows of days from `today`
+ * on that have bookings and no override of their own, under their row locks, in one transaction.
+ * @throws NotFound `DOCTOR_NOT_FOUND` · Conflict `DOCTOR_CODE_TAKEN` · `CAPACITY_BELOW_BOOKED` (details `{dates}`)
+ */
+export async function updateDoctor(sequelize: Sequelize, id: string, input: DoctorInput, today: string): Promise<DoctorDto> {
   const d = await findDoctorOrThrow(id);
   const changes = { ...input };
   if (changes.specialty === '') changes.specialty = null;
-  await d.update(changes).catch(duplicateCode);
+  await sequelize.transaction(async (transaction) => {
+    const cap = changes.default_daily_capacity;
+    if (cap !== undefined && cap !== d.default_daily_capacity) {
+      const days = await sequelize.query<{ date: string; booked_count: number }>(
+        `SELECT to_char(c.date, 'YYYY-MM-DD') AS date, c.booked_count FROM doctor_day_capacity c
+          WHERE c.doctor_id = $id AND c.date >= $today
+            AND NOT EXISTS (SELECT 1 FROM doctor_availability a WHERE a.doctor_id = c.doctor_id AND a.date = c.date AND a.capacity IS NOT NULL)
+          ORDER BY c.date FOR UPDATE OF c`,
+        { bind: { id, today }, type: QueryTypes.SELECT, transaction },
+      );
+      const over = days.filter((x) => x.booked_count > cap).map((x) => x.date);
+      if (over.length) throw new Conflict('CAPACITY_BELOW_BOOKED', 'Some days already have more bookings than this capacity', { dates: over });
+      if (days.length) {
+        await sequelize.query('UPDATE doctor_day_capacity SET capacity = $cap, updated_at = now() WHERE doctor_id = $id AND date = ANY($dates::date[])',
+          { bind: { id, cap, dates: days.map((x) => x.date) }, transaction });
+      }
+    }
+    await d.update(changes, { transaction }).catch(duplicateCode);
+  });
   return toDoctorDto(d);
 }
 

@@ -18,3 +18,10 @@ export function buildDoctor(overrides: Record<string, unknown> = {}) {
   const code = `T${unique()}`.toUpperCase().slice(0, 32);
   return { name: `Dr. ${code}`, code, specialty: 'General Medicine', ...overrides };
 }
+
+/** A clinic day `days` after today in UTC (the test apps' CLINIC_TIMEZONE), `YYYY-MM-DD`. */
+export function dayFromToday(days: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

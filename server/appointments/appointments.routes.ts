@@ -1,0 +1,268 @@
+import { Router, type Request } from 'express';
+import { validate } from '../core/http';
+import type { AppContext } from '../core/context';
+import { allow, assertDoctorScope } from '../auth/guard';
+import { bookAppointment, type ActorRef, type BookingDeps } from './booking.service';
+import { fingerprint, pickIdempotencyKey } from './idempotency';
+import {
+  appointmentHistory, cancelAppointment, doctorDaySummary, getAppointment, listDoctorDayAppointments, listPatientAppointments,
+  markNoShow, rescheduleAppointment, getAppointmentRow,
+} from './appointments.service';
+import { bookSchema, daySummarySchema, doctorDayListSchema, idSchema, patientListSchema, reasonSchema, rescheduleSchema } from './appointments.schemas';
+
+/** The acting account for audit rows. */
+export function actorRef(req: Request): ActorRef {
+  return { id: req.actor?.id ?? null, type: req.actor?.type ?? null };
+}
+
+/**
+ * @openapi
+ * components:
+ *   schemas:
+ *     Appointment:
+ *       type: object
+ *       properties:
+ *         id: { type: string, format: uuid }
+ *         appointment_id: { type: string, format: uuid, description: 'Equals id (original contract)' }
+ *         patient_id: { type: string, format: uuid }
+ *         doctor_id: { type: string, format: uuid }
+ *         date: { type: string, format: date, description: 'Clinic day in CLINIC_TIMEZONE' }
+ *         slot: { type: integer, minimum: 1, description: "1..capacity; the patient's token number that day" }
+ *         status: { type: string, enum: [booked, cancelled, checked_in, completed, no_show] }
+ *         is_walk_in: { type: boolean }
+ *         created_at: { type: string, format: date-time }
+ *         updated_at: { type: string, format: date-time }
+ *     Reason:
+ *       type: object
+ *       properties:
+ *         reason: { type: string, maxLength: 500, nullable: true }
+ */
+export function appointmentsRouter(ctx: AppContext): Router {
+  const r = Router();
+  const deps: BookingDeps = { sequelize: ctx.sequelize, clinicTimezone: ctx.config.clinicTimezone, bookingHorizonDays: ctx.config.bookingHorizonDays };
+  const scoped = async (req: Request) => {
+    const a = await getAppointmentRow(ctx.sequelize, req.params.id as string);
+    assertDoctorScope(req.actor, a.doctor_id);
+    return a;
+  };
+
+  /**
+   * @openapi
+   * /api/v1/appointments:
+   *   post:
+   *     tags: [appointments]
+   *     summary: Book the lowest free slot of a doctor-day
+   *     description: |
+   *       Exactly `capacity` bookings of a doctor-day succeed however many arrive at once (the day's capacity row is locked).
+   *       Idempotency (IETF draft "The Idempotency-Key HTTP Header Field"): send `Idempotency-Key` (or body `idempotency_key`, 1–255 chars),
+   *       scoped to your account and kept 48 h. A retry with the same body answers the original status and body with
+   *       `Idempotent-Replayed: true` and consumes no slot; the same key with another body → 422 IDEMPOTENCY_KEY_REUSED.
+   *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED (details.existing_id), IDEMPOTENCY_KEY_IN_USE; 422 DOCTOR_NOT_FOUND, PATIENT_NOT_FOUND,
+   *       DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE; 503 when the database cannot serve within 5 s.
+   *     x-roles: [admin, reception]
+   *     parameters:
+   *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }
+   *     requestBody:
+   *       required: true
+   *       content:
+   *         application/json:
+   *           schema:
+   *             type: object
+   *             required: [patient_id, doctor_id, date]
+   *             properties:
+   *               patient_id: { type: string, format: uuid }
+   *               doctor_id: { type: string, format: uuid }
+   *               date: { type: string, format: date }
+   *               idempotency_key: { type: string, maxLength: 255 }
+   *     responses:
+   *       201: { description: Booked (or a replay of the first answer), content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       400: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   *       422: { $ref: '#/components/responses/Problem' }
+   *       503: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/appointments', allow('reception'), validate(bookSchema), async (req, res) => {
+    const key = pickIdempotencyKey(req.get('idempotency-key'), req.body.idempotency_key);
+    const result = await bookAppointment(deps, {
+      patientId: req.body.patient_id, doctorId: req.body.doctor_id, date: req.body.date, actor: actorRef(req),
+      key, fingerprint: fingerprint('POST /api/v1/appointments', req.body),
+    });
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(result.status).json(result.body);
+  });
+
+  /**
+   * @openapi
+   * /api/v1/appointments/{id}:
+   *   get:
+   *     tags: [appointments]
+   *     summary: One appointment
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     responses:
+   *       200: { description: The appointment, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       404: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/appointments/:id', allow('reception', 'doctor'), validate(idSchema), async (req, res) => {
+    const a = await getAppointment(ctx.sequelize, req.params.id as string);
+    assertDoctorScope(req.actor, a.doctor_id);
+    res.json(a);
+  });
+
+  /**
+   * @openapi
+   * /api/v1/appointments/{id}/cancel:
+   *   post:
+   *     tags: [appointments]
+   *     summary: Cancel a booked appointment (frees its slot and one unit of capacity)
+   *     description: 'Errors: 404 APPOINTMENT_NOT_FOUND; 409 INVALID_TRANSITION when it is not booked.'
+   *     x-roles: [admin, reception]
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Reason' } } } }
+   *     responses:
+   *       200: { description: Cancelled, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/appointments/:id/cancel', allow('reception'), validate(reasonSchema), async (req, res) => {
+    res.json(await cancelAppointment(ctx.sequelize, req.params.id as string, actorRef(req), req.body.reason || null));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/appointments/{id}/reschedule:
+   *   post:
+   *     tags: [appointments]
+   *     summary: Move a booked appointment to another day (and optionally doctor), atomically
+   *     description: 'The new slot is taken and the old one freed in one transaction; both days are locked in a fixed order. Errors: 409 CAPACITY_FULL, ALREADY_BOOKED, INVALID_TRANSITION; 422 SAME_DOCTOR_DAY and the booking rules.'
+   *     x-roles: [admin, reception]
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody:
+   *       required: true
+   *       content:
+   *         application/json:
+   *           schema:
+   *             type: object
+   *             required: [date]
+   *             properties:
+   *               date: { type: string, format: date }
+   *               doctor_id: { type: string, format: uuid }
+   *               reason: { type: string, nullable: true }
+   *     responses:
+   *       200: { description: Moved, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   *       422: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/appointments/:id/reschedule', allow('reception'), validate(rescheduleSchema), async (req, res) => {
+    const { date, doctor_id, reason } = req.body;
+    res.json(await rescheduleAppointment(deps, req.params.id as string, { date, doctor_id }, actorRef(req), reason || null));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/appointments/{id}/no-show:
+   *   post:
+   *     tags: [appointments]
+   *     summary: Mark a booked or checked-in appointment as a no-show
+   *     description: 'Errors: 404; 409 INVALID_TRANSITION.'
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Reason' } } } }
+   *     responses:
+   *       200: { description: Marked, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/appointments/:id/no-show', allow('reception', 'doctor'), validate(reasonSchema), async (req, res) => {
+    await scoped(req);
+    res.json(await markNoShow(ctx.sequelize, req.params.id as string, actorRef(req), req.body.reason || null));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/appointments/{id}/history:
+   *   get:
+   *     tags: [appointments]
+   *     summary: The audit trail of an appointment (every status change, who, when, why)
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     responses:
+   *       200: { description: '{appointment_id, events: [{id, from_status, to_status, actor_id, actor_type, reason, data, at}]}' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/appointments/:id/history', allow('reception', 'doctor'), validate(idSchema), async (req, res) => {
+    await scoped(req);
+    res.json(await appointmentHistory(ctx.sequelize, req.params.id as string));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/doctors/{id}/appointments:
+   *   get:
+   *     tags: [appointments]
+   *     summary: A doctor-day's appointments by slot, with patient names (staff only), paginated
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters:
+   *       - { $ref: '#/components/parameters/Id' }
+   *       - { name: date, in: query, required: true, schema: { type: string, format: date } }
+   *       - { name: status, in: query, schema: { type: string, enum: [booked, cancelled, checked_in, completed, no_show] } }
+   *       - { $ref: '#/components/parameters/Limit' }
+   *       - { $ref: '#/components/parameters/Offset' }
+   *     responses:
+   *       200: { description: 'A page: {data, total, limit, offset}' }
+   *       400: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/doctors/:id/appointments', allow('reception', 'doctor'), validate(doctorDayListSchema), async (req, res) => {
+    assertDoctorScope(req.actor, req.params.id as string);
+    const q = req.query as unknown as { date: string; status?: never; limit: number; offset: number };
+    res.json(await listDoctorDayAppointments(ctx.sequelize, req.params.id as string, q.date, q));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/doctors/{id}/days/{date}:
+   *   get:
+   *     tags: [appointments]
+   *     summary: A doctor-day at a glance for reception
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters:
+   *       - { $ref: '#/components/parameters/Id' }
+   *       - { name: date, in: path, required: true, schema: { type: string, format: date } }
+   *     responses:
+   *       200: { description: '{doctor_id, date, capacity, booked, remaining, is_present, is_active, bookable}' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/doctors/:id/days/:date', allow('reception', 'doctor'), validate(daySummarySchema), async (req, res) => {
+    assertDoctorScope(req.actor, req.params.id as string);
+    res.json(await doctorDaySummary(deps, req.params.id as string, req.params.date as string));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/patients/{id}/appointments:
+   *   get:
+   *     tags: [appointments]
+   *     summary: A patient's appointments, newest first (a doctor sees only their own)
+   *     x-roles: [admin, reception, doctor]
+   *     parameters:
+   *       - { $ref: '#/components/parameters/Id' }
+   *       - { $ref: '#/components/parameters/Limit' }
+   *       - { $ref: '#/components/parameters/Offset' }
+   *     responses:
+   *       200: { description: 'A page: {data, total, limit, offset}' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/patients/:id/appointments', allow('reception', 'doctor'), validate(patientListSchema), async (req, res) => {
+    const doctorId = req.actor?.type === 'user' && req.actor.role === 'doctor' ? (req.actor.doctor_id ?? undefined) : undefined;
+    const q = req.query as unknown as { limit: number; offset: number };
+    res.json(await listPatientAppointments(ctx.sequelize, req.params.id as string, { doctorId, ...q }));
+  });
+
+  return r;
+}

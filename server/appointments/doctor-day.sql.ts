@@ -1,0 +1,121 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize-typescript';
+
+/**
+ * The SQL of a doctor-day's capacity row (`doctor_day_capacity`), the row every booking, cancellation
+ * and reschedule of that day serializes on. Locks are taken only inside a transaction and held until
+ * its commit, so keep what happens between {@link lockDoctorDay} and commit to single statements.
+ */
+
+/** What a booking needs to know before it takes any lock, read in one round trip. */
+export interface BookingContextRow {
+  doctor_exists: boolean;
+  is_active: boolean | null;
+  code: string | null;
+  default_daily_capacity: number | null;
+  working_days: number[] | null;
+  /** The availability row, when one is set for the day. */
+  av_is_present: boolean | null;
+  av_capacity: number | null;
+  /** The capacity row, when the day has had bookings. */
+  cap_capacity: number | null;
+  cap_booked: number | null;
+  patient_exists: boolean;
+  /** A stored idempotency record for (actor, key), when one exists. */
+  idem_fingerprint: string | null;
+  idem_status: number | null;
+  idem_body: Record<string, unknown> | null;
+}
+
+/** Reads doctor, availability, capacity row, patient existence and a stored idempotency key at once (no lock). */
+export async function readBookingContext(sequelize: Sequelize, p: { doctorId: string; patientId: string; date: string; actorKey: string; key: string | null }, transaction?: Transaction): Promise<BookingContextRow> {
+  const [row] = await sequelize.query<BookingContextRow>(
+    `SELECT (d.id IS NOT NULL) AS doctor_exists, d.is_active, d.code, d.default_daily_capacity, d.working_days,
+            a.is_present AS av_is_present, a.capacity AS av_capacity,
+            c.capacity AS cap_capacity, c.booked_count AS cap_booked,
+            EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS patient_exists,
+            k.fingerprint AS idem_fingerprint, k.response_status AS idem_status, k.response_body AS idem_body
+       FROM (SELECT 1) one
+       LEFT JOIN doctors d ON d.id = $doctorId
+       LEFT JOIN doctor_availability a ON a.doctor_id = $doctorId AND a.date = $date
+       LEFT JOIN doctor_day_capacity c ON c.doctor_id = $doctorId AND c.date = $date
+       LEFT JOIN idempotency_keys k ON k.actor_id = $actorKey AND k.key = $key`,
+    { bind: { ...p }, type: QueryTypes.SELECT, transaction },
+  );
+  return row;
+}
+
+/**
+ * Locks a doctor-day's capacity row (`SELECT … FOR UPDATE`), creating it on first use with
+ * `INSERT … ON CONFLICT DO NOTHING` so concurrent first bookings of a day never collide.
+ * @returns the locked row's capacity and booked count.
+ */
+export async function lockDoctorDay(sequelize: Sequelize, t: Transaction, doctorId: string, date: string, initialCapacity: number): Promise<{ capacity: number; booked_count: number }> {
+  const select = () => sequelize.query<{ capacity: number; booked_count: number }>(
+    'SELECT capacity, booked_count FROM doctor_day_capacity WHERE doctor_id = $doctorId AND date = $date FOR UPDATE',
+    { bind: { doctorId, date }, type: QueryTypes.SELECT, transaction: t },
+  );
+  let [row] = await select();
+  if (!row) {
+    await sequelize.query(
+      'INSERT INTO doctor_day_capacity (doctor_id, date, capacity) VALUES ($doctorId, $date, $cap) ON CONFLICT (doctor_id, date) DO NOTHING',
+      { bind: { doctorId, date, cap: initialCapacity }, transaction: t },
+    );
+    [row] = await select();
+  }
+  return row;
+}
+
+/** The JSON an appointment is answered with, built in SQL so a stored idempotent response is byte-for-byte the original. */
+export const APPOINTMENT_JSON = `jsonb_build_object(
+  'id', ins.id, 'appointment_id', ins.id, 'patient_id', ins.patient_id, 'doctor_id', ins.doctor_id,
+  'date', to_char(ins.date, 'YYYY-MM-DD'), 'slot', ins.slot, 'status', ins.status, 'is_walk_in', ins.is_walk_in,
+  'created_at', to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'updated_at', to_char(ins.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+export interface InsertBookingParams {
+  doctorId: string; date: string; patientId: string; capacity: number; isWalkIn: boolean;
+  actorId: string | null; actorType: string | null; actorKey: string; key: string | null;
+}
+
+/**
+ * With the day's row locked: takes the lowest free slot (1..capacity; a cancelled slot is free again),
+ * inserts the appointment unless the patient already holds one that day, writes the audit event, bumps
+ * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
+ * @returns the appointment JSON, or null when the patient is already booked or no slot is free.
+ */
+export async function insertBooking(sequelize: Sequelize, t: Transaction, p: InsertBookingParams): Promise<Record<string, unknown> | null> {
+  const [row] = await sequelize.query<{ body: Record<string, unknown> }>(
+    `WITH free AS (
+       SELECT s FROM generate_series(1, $capacity::int) s
+        WHERE NOT EXISTS (SELECT 1 FROM appointments x WHERE x.doctor_id = $doctorId AND x.date = $date AND x.slot = s AND x.status <> 'cancelled')
+        ORDER BY s LIMIT 1),
+     ins AS (
+       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by)
+       SELECT $patientId, $doctorId, $date, free.s, 'booked', $isWalkIn, $actorId FROM free
+        WHERE NOT EXISTS (SELECT 1 FROM appointments y WHERE y.patient_id = $patientId AND y.doctor_id = $doctorId AND y.date = $date AND y.status <> 'cancelled')
+       RETURNING *),
+     ev AS (
+       INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, data)
+       SELECT ins.id, NULL, 'booked', $actorId, $actorType, jsonb_build_object('slot', ins.slot, 'walk_in', ins.is_walk_in) FROM ins),
+     cap AS (
+       UPDATE doctor_day_capacity SET booked_count = booked_count + 1, updated_at = now()
+        WHERE doctor_id = $doctorId AND date = $date AND EXISTS (SELECT 1 FROM ins)),
+     body AS (SELECT ${APPOINTMENT_JSON} AS body FROM ins),
+     idem AS (
+       UPDATE idempotency_keys SET response_status = 201, response_body = (SELECT body FROM body)
+        WHERE actor_id = $actorKey AND key = $key AND EXISTS (SELECT 1 FROM ins))
+     SELECT body FROM body`,
+    { bind: { ...p, key: p.key ?? '' }, type: QueryTypes.SELECT, transaction: t },
+  );
+  return row?.body ?? null;
+}
+
+/** The patient's active appointment on a doctor-day, if any. */
+export async function findActiveBooking(sequelize: Sequelize, t: Transaction | undefined, patientId: string, doctorId: string, date: string): Promise<string | null> {
+  const [row] = await sequelize.query<{ id: string }>(
+    `SELECT id FROM appointments WHERE patient_id = $patientId AND doctor_id = $doctorId AND date = $date AND status <> 'cancelled'`,
+    { bind: { patientId, doctorId, date }, type: QueryTypes.SELECT, transaction: t },
+  );
+  return row?.id ?? null;
+}
