@@ -38,7 +38,9 @@ export const up: Migration = async ({ context: qi }) => {
         date date NOT NULL,
         version bigint NOT NULL,
         type text NOT NULL,
-        entry jsonb,
+        entry jsonb NOT NULL,
+        -- the whole public queue:updated payload (entry + snapshot at this version); never personal data
+        payload jsonb NOT NULL,
         request_id text,
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz,

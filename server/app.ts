@@ -14,12 +14,16 @@ import { models } from './models';
 import { apiRouters } from './routes';
 import { healthRouter } from './health/health.routes';
 import { purgeExpiredKeys } from './appointments/idempotency';
+import { createQueuePublisher } from './queue/queue.publisher';
+import { registerQueueSocket } from './queue/queue.socket';
 
 export interface CreateAppOptions {
   /** A logger to use instead of a console one (tests pass one with a memory transport). */
   logger?: Logger;
   /** Run pending migrations in `start()` (default true). */
   migrate?: boolean;
+  /** Tests only: drop after-commit queue publishes, as if the process died right after commit. */
+  suppressAfterCommitPublish?: boolean;
 }
 
 /** What `createApp` returns: the pieces, plus `start()` / `stop()`. */
@@ -49,7 +53,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const app = express();
   const server = http.createServer(app);
   const io = new IoServer(server, { serveClient: true, cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined });
-  const ctx: AppContext = { config, logger, sequelize, io };
+  const queue = createQueuePublisher({
+    sequelize, io, logger, relayIntervalMs: config.relayIntervalMs, heartbeatIntervalMs: config.heartbeatIntervalMs,
+    suppressAfterCommit: options.suppressAfterCommitPublish,
+  });
+  const ctx: AppContext = { config, logger, sequelize, io, queue };
+  registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger });
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -78,6 +87,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       timers.push(setInterval(() => {
         purgeExpiredKeys(sequelize).catch((err) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
       }, 3_600_000).unref());
+      queue.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, () => { server.off('error', reject); resolve(); });
@@ -88,6 +98,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       if (stopped) return;
       stopped = true;
       for (const timer of timers) clearInterval(timer);
+      await queue.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await sequelize.close();

@@ -4,6 +4,7 @@ import { patientsRouter } from './patients/patients.routes';
 import { doctorsRouter } from './doctors/doctors.routes';
 import { availabilityRouter } from './availability/availability.routes';
 import { appointmentsRouter } from './appointments/appointments.routes';
+import { queueRouter } from './queue/queue.routes';
 
 /** Feature routers mounted under `/api/v1`, in order. The route-documentation test walks these. */
 export const apiRouters: Array<(ctx: AppContext) => Router> = [
@@ -11,4 +12,5 @@ export const apiRouters: Array<(ctx: AppContext) => Router> = [
   doctorsRouter,
   availabilityRouter,
   appointmentsRouter,
+  queueRouter,
 ];

@@ -23,3 +23,11 @@ export function assertDoctorScope(actor: Actor | undefined, doctorId: string): v
     throw new Forbidden("You may only act on your own doctor's data", 'FORBIDDEN_DOCTOR');
   }
 }
+
+/**
+ * Guard of the public (no-PHI) queue view: any staff user, or a screen token whose doctors include `:id`.
+ * (Placeholder until the accounts issue lands.)
+ */
+export function allowPublicQueue(): RequestHandler {
+  return (_req, _res, next) => next();
+}

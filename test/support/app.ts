@@ -2,7 +2,7 @@ import Transport from 'winston-transport';
 import supertest from 'supertest';
 import { loadConfig, type Config } from '../../server/core/config';
 import { createLogger } from '../../server/core/logger';
-import { createApp, type App } from '../../server/app';
+import { createApp, type App, type CreateAppOptions } from '../../server/app';
 import { testDatabaseUrl } from './hooks';
 
 /** A winston transport that keeps every log line (as the JSON it would print) in memory. */
@@ -39,6 +39,8 @@ export interface TestApp {
    * first use. Until the accounts issue lands this sends no token.
    */
   as(role: TestRole, doctorId?: string): Promise<Agent>;
+  /** Mints a screen token for these doctors (placeholder until the accounts issue lands). */
+  screenToken(doctorIds: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -54,15 +56,16 @@ function agentWith(http: ReturnType<typeof supertest>, headers: Record<string, s
  * Starts the real app on a random port against this run's test database. `env` overrides settings
  * (strings, as in the environment). Models are bound to the newest app, so run one app at a time.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: Pick<CreateAppOptions, 'suppressAfterCommitPublish'> = {}): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', DATABASE_URL: testDatabaseUrl(), JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789', ...env });
   const logs = new MemoryTransport();
-  const app = createApp(config, { logger: createLogger(config.logLevel, [logs]), migrate: false });
+  const app = createApp(config, { logger: createLogger(config.logLevel, [logs]), migrate: false, ...options });
   const port = await app.start(0);
   const http = supertest(app.server);
   return {
     app, http, baseUrl: `http://127.0.0.1:${port}`, port, logs, config,
     as: async () => agentWith(http, {}),
+    screenToken: async () => 'placeholder-screen-token',
     stop: () => app.stop(),
   };
 }

@@ -1,0 +1,134 @@
+import { QueryTypes } from 'sequelize';
+import type { Sequelize } from 'sequelize-typescript';
+import type { Server as IoServer } from 'socket.io';
+import type { Logger } from '../core/logger';
+import { doctorDayRoom, type QueueHeartbeatEvent, type QueueUpdatedEvent } from './queue.events';
+
+/** Advisory-lock key: one relay at a time across all instances, so a room's events go out in version order. */
+const RELAY_LOCK_KEY = 724_311_002;
+const BATCH = 500;
+
+export interface QueuePublisherOptions {
+  sequelize: Sequelize;
+  io: IoServer;
+  logger: Logger;
+  /** Relay interval (ms): how soon an event whose after-commit publish was lost (crash) still goes out. */
+  relayIntervalMs: number;
+  /** Heartbeat interval (ms). */
+  heartbeatIntervalMs: number;
+  /** Tests only: ignore after-commit pokes, as if the process died between commit and emit. */
+  suppressAfterCommit?: boolean;
+  /** Called with the backlog size and the oldest unpublished event's age (s) after each relay run. */
+  onBacklog?: (backlog: number, lagSeconds: number) => void;
+}
+
+/** Publishes the queue outbox (`queue_events`) to Socket.IO rooms; see {@link createQueuePublisher}. */
+export interface QueuePublisher {
+  /** After a commit: publish pending events now (coalesced; never blocks the caller). */
+  poke(): void;
+  /** Claims and emits every pending event once, in id (= per-room version) order. Returns how many. */
+  runOnce(): Promise<number>;
+  start(): void;
+  /** Stops the timers and drains what is pending. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The outbox relay. Every queue change writes its `queue:updated` payload to `queue_events` in its own
+ * transaction; after commit it pokes the relay, which claims unpublished rows (`published_at IS NULL`,
+ * `FOR UPDATE SKIP LOCKED`, under a transaction-scoped advisory lock so relays on several instances never
+ * claim the same row or interleave a room's versions), marks them published, commits, then emits them in
+ * order. The same relay runs every `relayIntervalMs`, so a crash between commit and emit loses nothing.
+ * It also sends `queue:heartbeat {version}` to each local active room every `heartbeatIntervalMs`.
+ */
+export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
+
+  async function claimBatch(): Promise<QueueUpdatedEvent[]> {
+    return o.sequelize.transaction(async (t) => {
+      const [{ locked }] = await o.sequelize.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($key) AS locked',
+        { bind: { key: RELAY_LOCK_KEY }, type: QueryTypes.SELECT, transaction: t });
+      if (!locked) return [];
+      const rows = await o.sequelize.query<{ id: string; payload: QueueUpdatedEvent }>(
+        `UPDATE queue_events SET published_at = now()
+          WHERE id IN (SELECT id FROM queue_events WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+          RETURNING id, payload`,
+        { type: QueryTypes.SELECT, transaction: t },
+      );
+      return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.payload);
+    });
+  }
+
+  async function relay(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const events = await claimBatch();
+      for (const e of events) o.io.to(doctorDayRoom(e.doctor_id, e.date)).emit('queue:updated', e);
+      total += events.length;
+      if (events.length < BATCH) break;
+    }
+    if (o.onBacklog) {
+      const [b] = await o.sequelize.query<{ n: string; lag: number | null }>(
+        'SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS lag FROM queue_events WHERE published_at IS NULL', { type: QueryTypes.SELECT });
+      o.onBacklog(Number(b.n), Number(b.lag ?? 0));
+    }
+    return total;
+  }
+
+  function runOnce(): Promise<number> {
+    if (running) { again = true; return running; }
+    running = (async () => {
+      let n = 0;
+      do {
+        again = false;
+        try {
+          n += await relay();
+        } catch (err) {
+          o.logger.warn('outbox relay failed; the next run retries', { error: (err as Error).message });
+        }
+      } while (again && !stopped);
+      return n;
+    })().finally(() => { running = null; });
+    return running;
+  }
+
+  async function heartbeat(): Promise<void> {
+    const rooms = [...o.io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('queue:'));
+    if (!rooms.length) return;
+    const keys = rooms.map((r) => { const [, doctor_id, date] = r.split(':'); return { doctor_id, date }; });
+    const rows = await o.sequelize.query<{ doctor_id: string; date: string; version: string }>(
+      `SELECT k.doctor_id, k.date, coalesce(c.version, 0) AS version
+         FROM jsonb_to_recordset($keys::jsonb) AS k(doctor_id uuid, date date)
+         LEFT JOIN queue_counters c ON c.doctor_id = k.doctor_id AND c.date = k.date`,
+      { bind: { keys: JSON.stringify(keys) }, type: QueryTypes.SELECT },
+    );
+    for (const r of rows) {
+      const date = typeof r.date === 'string' ? r.date : new Date(r.date).toISOString().slice(0, 10);
+      const e: QueueHeartbeatEvent = { doctor_id: r.doctor_id, date, version: Number(r.version) };
+      o.io.local.to(doctorDayRoom(r.doctor_id, date)).emit('queue:heartbeat', e);
+    }
+  }
+
+  return {
+    poke() {
+      if (!o.suppressAfterCommit && !stopped) void runOnce();
+    },
+    runOnce,
+    start() {
+      void runOnce();
+      timers.push(setInterval(() => void runOnce(), o.relayIntervalMs).unref());
+      timers.push(setInterval(() => {
+        heartbeat().catch((err) => o.logger.warn('queue heartbeat failed', { error: (err as Error).message }));
+      }, o.heartbeatIntervalMs).unref());
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      if (running) await running;
+      stopped = true;
+      await relay().catch(() => 0);
+    },
+  };
+}
