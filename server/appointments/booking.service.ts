@@ -48,17 +48,25 @@ async function fullOrAlreadyBooked(deps: BookingDeps, t: Transaction | undefined
 export async function bookWithinTransaction(deps: BookingDeps, t: Transaction, req: BookRequest): Promise<Record<string, unknown>> {
   const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key: null }, t);
   assertBookable(ctx, req.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
-  return lockAndInsert(deps, t, req, effectiveCapacity(ctx));
+  try {
+    return await lockAndInsert(deps, t, req, effectiveCapacity(ctx));
+  } catch (err) {
+    if (err instanceof NothingBooked) return fullOrAlreadyBooked(deps, t, req);
+    throw err;
+  }
 }
+
+/** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key). */
+class NothingBooked extends Error {}
 
 async function lockAndInsert(deps: BookingDeps, t: Transaction, req: BookRequest, initialCapacity: number): Promise<Record<string, unknown>> {
   const day = await lockDoctorDay(deps.sequelize, t, req.doctorId, req.date, initialCapacity);
-  if (day.booked_count >= day.capacity) return fullOrAlreadyBooked(deps, t, req);
+  if (day.booked_count >= day.capacity) throw new NothingBooked();
   const body = await insertBooking(deps.sequelize, t, {
     doctorId: req.doctorId, date: req.date, patientId: req.patientId, capacity: day.capacity, isWalkIn: req.isWalkIn ?? false,
     actorId: req.actor.id, actorType: req.actor.type, actorKey: keyOwner(req.actor.id), key: req.key,
   });
-  if (!body) return fullOrAlreadyBooked(deps, t, req);
+  if (!body) throw new NothingBooked();
   return body;
 }
 
@@ -80,12 +88,18 @@ export async function bookAppointment(deps: BookingDeps, req: BookRequest): Prom
   if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) {
     return fullOrAlreadyBooked(deps, undefined, req);
   }
-  return withTransaction(deps.sequelize, async (t) => {
-    if (req.key) {
-      const stored = await claimKey(deps.sequelize, t, owner, req.key, req.fingerprint);
-      if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
-    }
-    const body = await lockAndInsert(deps, t, req, effectiveCapacity(ctx));
-    return { status: 201, body, replayed: false };
-  });
+  try {
+    return await withTransaction(deps.sequelize, async (t) => {
+      if (req.key) {
+        const stored = await claimKey(deps.sequelize, t, owner, req.key, req.fingerprint);
+        if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
+      }
+      const body = await lockAndInsert(deps, t, req, effectiveCapacity(ctx));
+      return { status: 201, body, replayed: false };
+    });
+  } catch (err) {
+    // Full, or the patient already holds the day: say which after the lock is released.
+    if (err instanceof NothingBooked) return fullOrAlreadyBooked(deps, undefined, req);
+    throw err;
+  }
 }
