@@ -2,6 +2,8 @@ import type { ModelCtor } from 'sequelize-typescript';
 import { Patient } from './patients/patient.model';
 import { Doctor } from './doctors/doctor.model';
 import { DoctorAvailability } from './availability/availability.model';
+import { User } from './users/user.model';
+import { DisplayToken } from './display-tokens/display-token.model';
 
 /** Every Sequelize model, registered on the app's Sequelize instance. */
-export const models: ModelCtor[] = [Patient, Doctor, DoctorAvailability];
+export const models: ModelCtor[] = [Patient, Doctor, DoctorAvailability, User, DisplayToken];

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import { registeredRoutes } from '../support/routes';
+import { randomUUID } from 'node:crypto';
+import { signStaffToken } from '../../server/auth/tokens';
 
 describe('platform: health, docs, errors', () => {
   let t: TestApp;
@@ -26,7 +28,7 @@ describe('platform: health, docs, errors', () => {
   });
 
   it('when a route does not exist, then 404 problem+json', async () => {
-    const res = await t.http.get('/api/v1/nothing-here').expect(404);
+    const res = await (await t.as('reception')).get('/api/v1/nothing-here').expect(404);
     expect(res.headers['content-type']).to.match(/application\/problem\+json/);
     expect(res.body).to.include({ error: 'ROUTE_NOT_FOUND', status: 404 });
     expect(res.body).to.have.keys('type', 'title', 'status', 'detail', 'instance', 'error', 'message', 'details', 'request_id');
@@ -37,7 +39,8 @@ describe('platform: health, docs, errors', () => {
     try {
       const res = await other.http.get('/ready').expect(503);
       expect(res.body.error).to.equal('DATABASE_UNAVAILABLE');
-      const api = await other.http.get('/api/v1/doctors').expect(503);
+      const { access_token } = await signStaffToken(other.config.jwtSecret!, randomUUID(), 'admin', 60);
+      const api = await other.withToken(access_token).get('/api/v1/doctors').expect(503);
       expect(api.headers['retry-after']).to.equal('2');
     } finally {
       await other.stop();
