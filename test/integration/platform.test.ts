@@ -27,6 +27,16 @@ describe('platform: health, docs, errors', () => {
     expect(res.text).to.include('swagger-ui');
   });
 
+  it('when /docs is served under helmet, then the CSP allows its same-origin scripts and the page has no inline script', async () => {
+    const res = await t.http.get('/docs/').expect(200);
+    expect(res.headers['content-security-policy']).to.include("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.to.include('upgrade-insecure-requests');
+    const scripts = res.text.match(/<script[^>]*>/g) ?? [];
+    expect(scripts.length).to.be.greaterThan(0);
+    for (const tag of scripts) expect(tag).to.match(/src="\.\//);
+    await t.http.get('/docs/swagger-ui-init.js').expect(200);
+  });
+
   it('when a route does not exist, then 404 problem+json', async () => {
     const res = await (await t.as('reception')).get('/api/v1/nothing-here').expect(404);
     expect(res.headers['content-type']).to.match(/application\/problem\+json/);
