@@ -2,6 +2,8 @@ import http from 'node:http';
 import express from 'express';
 import { Server as IoServer } from 'socket.io';
 import swaggerUi from 'swagger-ui-express';
+import helmet from 'helmet';
+import cors from 'cors';
 import type { Sequelize } from 'sequelize-typescript';
 import type { Config } from './core/config';
 import { createLogger, type Logger } from './core/logger';
@@ -11,11 +13,15 @@ import { errorHandler, jsonBody, notFoundHandler, requestId, requestLog } from '
 import { buildOpenApi } from './core/openapi';
 import type { AppContext } from './core/context';
 import { models } from './models';
-import { apiRouters } from './routes';
+import { apiRouters, publicApiRouters } from './routes';
 import { healthRouter } from './health/health.routes';
 import { purgeExpiredKeys } from './appointments/idempotency';
 import { createQueuePublisher } from './queue/queue.publisher';
 import { registerQueueSocket } from './queue/queue.socket';
+import { runSeeders } from './cli/seed-runner';
+import { authenticate } from './auth/authenticate';
+import { socketAuth } from './auth/socket-auth';
+import { bootstrapAccounts, type BootstrapAccount } from './auth/bootstrap';
 
 export interface CreateAppOptions {
   /** A logger to use instead of a console one (tests pass one with a memory transport). */
@@ -24,6 +30,17 @@ export interface CreateAppOptions {
   migrate?: boolean;
   /** Tests only: drop after-commit queue publishes, as if the process died right after commit. */
   suppressAfterCommitPublish?: boolean;
+  /** Run the seeders (demo doctors) in `start()`, after migrating (default false; main.ts sets it for the embedded default). */
+  seed?: boolean;
+  /**
+   * Create demo accounts (admin, reception, doctor) with random passwords when no user exists and
+   * ADMIN_EMAIL/ADMIN_PASSWORD are unset (default false; main.ts sets it for the embedded default).
+   */
+  demoAccounts?: boolean;
+  /** Create the first accounts in `start()` when no user exists (default true; tests turn it off). */
+  bootstrap?: boolean;
+  /** Called once with the accounts that `start()` created (with their passwords), e.g. to print them. */
+  onAccountsCreated?: (accounts: BootstrapAccount[]) => void;
 }
 
 /** What `createApp` returns: the pieces, plus `start()` / `stop()`. */
@@ -34,7 +51,7 @@ export interface App {
   sequelize: Sequelize;
   logger: Logger;
   ctx: AppContext;
-  /** Migrates (under the advisory lock) and listens on `port` (default `config.port`; 0 = random). Resolves to the bound port. */
+  /** Migrates (under the advisory lock), seeds if asked, creates the first accounts when none exist, and listens on `port` (default `config.port`; 0 = random). Resolves to the bound port. */
   start(port?: number): Promise<number>;
   /** Closes sockets, the HTTP server and the database pool. Idempotent. */
   stop(): Promise<void>;
@@ -46,6 +63,7 @@ export interface App {
  */
 export function createApp(config: Config, options: CreateAppOptions = {}): App {
   if (!config.databaseUrl) throw new Error('createApp needs config.databaseUrl');
+  if (!config.jwtSecret) throw new Error('createApp needs config.jwtSecret');
   const logger = options.logger ?? createLogger(config.logLevel);
   const sequelize = createSequelize({
     url: config.databaseUrl, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, models, logger,
@@ -58,18 +76,25 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     suppressAfterCommit: options.suppressAfterCommitPublish,
   });
   const ctx: AppContext = { config, logger, sequelize, io, queue };
+  io.use(socketAuth(ctx));
   registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger });
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestId());
   app.use(requestLog(logger));
+  // Swagger UI loads its own scripts and inline styles from 'self', which helmet's default CSP allows.
+  // No upgrade-insecure-requests: a clinic LAN may serve plain HTTP, with TLS (if any) at a proxy.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   app.use(jsonBody());
 
   app.use(healthRouter(ctx));
   const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Clinic front desk API' }));
+  for (const makeRouter of publicApiRouters) app.use('/api/v1', makeRouter(ctx));
+  app.use('/api/v1', authenticate(config.jwtSecret));
   for (const makeRouter of apiRouters) app.use('/api/v1', makeRouter(ctx));
 
   app.use(notFoundHandler());
@@ -83,6 +108,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       if (options.migrate !== false) {
         const applied = await migrateUp(sequelize, logger);
         if (applied.length) logger.info('migrations applied', { applied });
+      }
+      if (options.seed) await runSeeders(sequelize, logger);
+      if (options.bootstrap !== false) {
+        const created = await bootstrapAccounts(sequelize, config, logger, options.demoAccounts ?? false);
+        if (created.length) options.onAccountsCreated?.(created);
       }
       timers.push(setInterval(() => {
         purgeExpiredKeys(sequelize).catch((err) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));

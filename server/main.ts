@@ -3,7 +3,14 @@ import { ConfigError, loadConfig } from './core/config';
 import { createLogger } from './core/logger';
 import { resolveDatabase } from './core/database-url';
 import { createApp } from './app';
-import { runSeeders } from './cli/seed-runner';
+import { resolveJwtSecret } from './auth/jwt-secret';
+import type { BootstrapAccount } from './auth/bootstrap';
+
+/** The demo accounts, printed once (on the start that created them); passwords are never logged. */
+function printAccounts(accounts: BootstrapAccount[]): void {
+  const lines = accounts.map((a) => `    ${a.role.padEnd(10)} ${a.email.padEnd(24)} ${a.password}${a.doctor_code ? `   (doctor ${a.doctor_code})` : ''}`);
+  process.stdout.write(`\n  First start: staff accounts created. Note these passwords now; they are not shown again.\n${lines.join('\n')}\n`);
+}
 
 /** The only place that reads the environment and starts things. */
 async function main(): Promise<void> {
@@ -17,13 +24,26 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const embedded = !config.databaseUrl;
+  let jwtSecret: string;
+  try {
+    jwtSecret = resolveJwtSecret({ jwtSecret: config.jwtSecret, dataDir: config.dataDir, embedded });
+  } catch (err) {
+    process.stderr.write(`Invalid configuration:\n  - ${(err as Error).message}\nSee .env.example for every setting.\n`);
+    process.exit(1);
+  }
   const logger = createLogger(config.logLevel);
   const db = await resolveDatabase(config, logger);
-  const app = createApp({ ...config, databaseUrl: db.url }, { logger });
+  const app = createApp({ ...config, databaseUrl: db.url, jwtSecret }, {
+    logger,
+    seed: db.embedded,
+    demoAccounts: db.embedded,
+    // Only the ADMIN_PASSWORD the operator chose would be echoed otherwise; print generated ones only.
+    onAccountsCreated: (accounts) => { if (!config.adminPassword) printAccounts(accounts); },
+  });
   let port: number;
   try {
     port = await app.start();
-    if (db.embedded) await runSeeders(app.sequelize, logger);
   } catch (err) {
     await app.stop().catch(() => {});
     await db.stop();

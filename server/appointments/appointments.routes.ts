@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { validate } from '../core/http';
 import type { AppContext } from '../core/context';
-import { allow, assertDoctorScope } from '../auth/guard';
+import { allow, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
 import { bookAppointment, type ActorRef, type BookingDeps } from './booking.service';
 import { fingerprint, pickIdempotencyKey } from './idempotency';
 import {
@@ -217,8 +217,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *       200: { description: 'A page: {data, total, limit, offset}' }
    *       400: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/appointments', allow('reception', 'doctor'), validate(doctorDayListSchema), async (req, res) => {
-    assertDoctorScope(req.actor, req.params.id as string);
+  r.get('/doctors/:id/appointments', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDayListSchema), async (req, res) => {
     const q = req.query as unknown as { date: string; status?: never; limit: number; offset: number };
     res.json(await listDoctorDayAppointments(ctx.sequelize, req.params.id as string, q.date, q));
   });
@@ -238,8 +237,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *       200: { description: '{doctor_id, date, capacity, booked, remaining, is_present, is_active, bookable}' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/days/:date', allow('reception', 'doctor'), validate(daySummarySchema), async (req, res) => {
-    assertDoctorScope(req.actor, req.params.id as string);
+  r.get('/doctors/:id/days/:date', allow('reception', 'doctor'), ownDoctorOnly(), validate(daySummarySchema), async (req, res) => {
     res.json(await doctorDaySummary(deps, req.params.id as string, req.params.date as string));
   });
 

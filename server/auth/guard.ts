@@ -1,17 +1,40 @@
 import type { RequestHandler } from 'express';
 import type { Actor } from '../core/actor';
-import { Forbidden } from '../core/errors';
+import { Forbidden, Unauthorized } from '../core/errors';
 
 /** Staff roles. `admin` may do everything. */
 export type Role = 'admin' | 'reception' | 'doctor';
+export const ROLES: readonly Role[] = ['admin', 'reception', 'doctor'];
 
 /**
- * Route guard: only the listed staff roles may pass (admin always may). Runs after authentication and
- * before validation, so a wrong role is 403 before any business logic.
- * (Placeholder until the accounts issue lands: authentication is not enforced yet.)
+ * Route guard: only the listed staff roles may pass (admin always may); screen tokens never pass.
+ * Runs after authentication and before validation, so a wrong role is 403 before any business logic.
+ * @throws Unauthorized (401) without an actor · Forbidden (403 `FORBIDDEN`) for a screen or another role.
  */
-export function allow(..._roles: Role[]): RequestHandler {
-  return (_req, _res, next) => next();
+export function allow(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const actor = req.actor;
+    if (!actor) return next(new Unauthorized());
+    if (actor.type !== 'user') return next(new Forbidden('A screen token may only read the public queue view'));
+    if (actor.role !== 'admin' && !roles.includes(actor.role)) return next(new Forbidden(`Your role (${actor.role}) may not do this`));
+    next();
+  };
+}
+
+/**
+ * Guard of the public (no-PHI) queue snapshot `GET /doctors/{id}/queue/public`: any active staff user
+ * passes; a screen token passes only when `req.params.id` is one of its doctors.
+ * @throws Unauthorized (401) without an actor · Forbidden (403 `FORBIDDEN_DOCTOR`) for a screen of other doctors.
+ */
+export function allowPublicQueue(): RequestHandler {
+  return (req, _res, next) => {
+    const actor = req.actor;
+    if (!actor) return next(new Unauthorized());
+    if (actor.type === 'screen' && !actor.doctor_ids.includes(String(req.params.id).toLowerCase())) {
+      return next(new Forbidden("This screen token does not cover this doctor's queue", 'FORBIDDEN_DOCTOR'));
+    }
+    next();
+  };
 }
 
 /**
@@ -19,15 +42,15 @@ export function allow(..._roles: Role[]): RequestHandler {
  * @throws Forbidden `FORBIDDEN_DOCTOR` for another doctor's data.
  */
 export function assertDoctorScope(actor: Actor | undefined, doctorId: string): void {
-  if (actor?.type === 'user' && actor.role === 'doctor' && actor.doctor_id !== doctorId) {
+  if (actor?.type === 'user' && actor.role === 'doctor' && actor.doctor_id !== String(doctorId).toLowerCase()) {
     throw new Forbidden("You may only act on your own doctor's data", 'FORBIDDEN_DOCTOR');
   }
 }
 
-/**
- * Guard of the public (no-PHI) queue view: any staff user, or a screen token whose doctors include `:id`.
- * (Placeholder until the accounts issue lands.)
- */
-export function allowPublicQueue(): RequestHandler {
-  return (_req, _res, next) => next();
+/** Middleware form of {@link assertDoctorScope} for routes whose path parameter `param` is a doctor id. */
+export function ownDoctorOnly(param = 'id'): RequestHandler {
+  return (req, _res, next) => {
+    assertDoctorScope(req.actor, String(req.params[param]));
+    next();
+  };
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { validate } from '../core/http';
 import { actorId } from '../core/actor';
 import type { AppContext } from '../core/context';
+import { allow, ownDoctorOnly } from '../auth/guard';
 import { getAvailability, setAvailability } from './availability.service';
 import { getAvailabilitySchema, setAvailabilitySchema } from './availability.schemas';
 
@@ -30,6 +31,8 @@ export function availabilityRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [availability]
    *     summary: 'Set a doctor''s availability for one day (upsert)'
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
    *     description: '201 when the day''s row is created, 200 when it is updated. A capacity below the day''s bookings → 409 CAPACITY_BELOW_BOOKED.'
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody:
@@ -51,7 +54,7 @@ export function availabilityRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/doctors/:id/availability', validate(setAvailabilitySchema), async (req, res) => {
+  r.post('/doctors/:id/availability', allow('admin', 'reception', 'doctor'), ownDoctorOnly('id'), validate(setAvailabilitySchema), async (req, res) => {
     const { created, availability } = await setAvailability(ctx.sequelize, req.params.id as string, req.body, actorId(req));
     res.status(created ? 201 : 200).json(availability);
   });
@@ -62,6 +65,8 @@ export function availabilityRouter(ctx: AppContext): Router {
    *   get:
    *     tags: [availability]
    *     summary: 'Effective availability for one day (`date`) or a range (`from`, `to`; at most 92 days)'
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
    *     description: 'One day answers one object; a range answers `{data: [...]}`, one entry per day.'
    *     parameters:
    *       - { $ref: '#/components/parameters/Id' }
@@ -74,7 +79,7 @@ export function availabilityRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/availability', validate(getAvailabilitySchema), async (req, res) => {
+  r.get('/doctors/:id/availability', allow('admin', 'reception', 'doctor'), ownDoctorOnly('id'), validate(getAvailabilitySchema), async (req, res) => {
     const q = req.query as { date?: string; from?: string; to?: string };
     if (q.date) {
       const [day] = await getAvailability(req.params.id as string, q.date, q.date);

@@ -6,7 +6,9 @@ const PHI_KEYS = new Set([
   'password', 'new_password', 'access_token', 'token', 'authorization', 'cookie',
 ]);
 const EMAIL_RE = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
-const PHONE_RE = /(?<![\w-])\+?\d(?:[\s().-]?\d){7,14}(?![\w-])/g;
+const PHONE_RE = /\+?\d[\d\s().-]{7,}\d/g;
+/** A bare UUID (request ids, row ids) is never personal data, though its digit runs can look like a phone. */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Returns a deep copy of `value` with personal data masked: values under PHI keys become `[REDACTED]`,
@@ -14,6 +16,7 @@ const PHONE_RE = /(?<![\w-])\+?\d(?:[\s().-]?\d){7,14}(?![\w-])/g;
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[DEPTH]';
+  if (typeof value === 'string' && UUID_RE.test(value)) return value;
   if (typeof value === 'string') return value.replace(EMAIL_RE, '[REDACTED]').replace(PHONE_RE, '[REDACTED]');
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1), stack: value.stack };

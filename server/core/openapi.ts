@@ -16,6 +16,10 @@ export function buildOpenApi(): Record<string, unknown> {
         description: 'Patients, doctor-day bookings, check-in queue and live waiting-room screens. Errors are RFC 9457 problem details.',
       },
       servers: [{ url: '/' }],
+      // Every operation needs a bearer token unless it says `security: []`. Each protected operation lists the
+      // staff roles it admits in `x-roles` (admin always), `x-doctor-scope: true` when a doctor is limited to
+      // their own doctor_id, and `x-screen: true` when a screen token is accepted.
+      security: [{ bearerAuth: [] }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Staff JWT from POST /api/v1/auth/login, or a screen token for the public queue view.' },

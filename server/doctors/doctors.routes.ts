@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { validate } from '../core/http';
 import type { AppContext } from '../core/context';
 import { clinicToday } from '../core/clinic-time';
+import { allow } from '../auth/guard';
 import { createDoctor, findDoctorOrThrow, listDoctors, updateDoctor } from './doctors.service';
 import { toDoctorDto } from './doctor.model';
 import { createDoctorSchema, getDoctorSchema, listDoctorsSchema, updateDoctorSchema } from './doctors.schemas';
@@ -41,13 +42,14 @@ export function doctorsRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [doctors]
    *     summary: 'Add a doctor'
+   *     x-roles: [admin]
    *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/DoctorInput' } } } }
    *     responses:
    *       201: { description: Created, content: { application/json: { schema: { $ref: '#/components/schemas/Doctor' } } } }
    *       400: { $ref: '#/components/responses/Problem' }
    *       409: { description: 'DOCTOR_CODE_TAKEN', content: { application/problem+json: { schema: { $ref: '#/components/schemas/Problem' } } } }
    */
-  r.post('/doctors', validate(createDoctorSchema), async (req, res) => {
+  r.post('/doctors', allow('admin'), validate(createDoctorSchema), async (req, res) => {
     res.status(201).json(await createDoctor(req.body));
   });
 
@@ -57,6 +59,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *   get:
    *     tags: [doctors]
    *     summary: 'List doctors'
+   *     x-roles: [admin, reception, doctor]
    *     parameters:
    *       - { name: specialty, in: query, schema: { type: string } }
    *       - { name: q, in: query, schema: { type: string }, description: 'Part of the name or code' }
@@ -67,7 +70,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *       200: { description: 'A page: {data, total, limit, offset}' }
    *       400: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors', validate(listDoctorsSchema), async (req, res) => {
+  r.get('/doctors', allow('admin', 'reception', 'doctor'), validate(listDoctorsSchema), async (req, res) => {
     res.json(await listDoctors(req.query as never));
   });
 
@@ -77,12 +80,13 @@ export function doctorsRouter(ctx: AppContext): Router {
    *   get:
    *     tags: [doctors]
    *     summary: 'One doctor'
+   *     x-roles: [admin, reception, doctor]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
    *       200: { description: The doctor, content: { application/json: { schema: { $ref: '#/components/schemas/Doctor' } } } }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id', validate(getDoctorSchema), async (req, res) => {
+  r.get('/doctors/:id', allow('admin', 'reception', 'doctor'), validate(getDoctorSchema), async (req, res) => {
     res.json(toDoctorDto(await findDoctorOrThrow(req.params.id as string)));
   });
 
@@ -92,6 +96,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *   patch:
    *     tags: [doctors]
    *     summary: 'Change a doctor'
+   *     x-roles: [admin]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/DoctorInput' } } } }
    *     responses:
@@ -100,7 +105,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.patch('/doctors/:id', validate(updateDoctorSchema), async (req, res) => {
+  r.patch('/doctors/:id', allow('admin'), validate(updateDoctorSchema), async (req, res) => {
     res.json(await updateDoctor(ctx.sequelize, req.params.id as string, req.body, clinicToday(ctx.config.clinicTimezone)));
   });
 

@@ -4,6 +4,8 @@ import { actorId } from '../core/actor';
 import type { AppContext } from '../core/context';
 import { createPatientsService } from './patients.service';
 import { sequelizePatientRepository } from './patients.repository';
+import { allow } from '../auth/guard';
+import { doctorSeesOwnPatients } from './patient-access';
 import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePatientSchema } from './patients.schemas';
 
 /**
@@ -41,6 +43,7 @@ export function patientsRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [patients]
    *     summary: 'Register a patient'
+   *     x-roles: [admin, reception]
    *     description: 'Phone is normalized to E.164. Same phone and first name (case-insensitive) → 409 PATIENT_EXISTS with `details.existing_id`; family members may share a phone.'
    *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PatientInput' } } } }
    *     responses:
@@ -48,7 +51,7 @@ export function patientsRouter(ctx: AppContext): Router {
    *       400: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/patients', validate(createPatientSchema), async (req, res) => {
+  r.post('/patients', allow('admin', 'reception'), validate(createPatientSchema), async (req, res) => {
     res.status(201).json(await service.register(req.body, actorId(req)));
   });
 
@@ -58,6 +61,7 @@ export function patientsRouter(ctx: AppContext): Router {
    *   get:
    *     tags: [patients]
    *     summary: 'Search patients by phone and/or name'
+   *     x-roles: [admin, reception]
    *     parameters:
    *       - { name: phone, in: query, schema: { type: string }, description: 'Any format; normalized before matching' }
    *       - { name: q, in: query, schema: { type: string }, description: 'Words matched against first and last name' }
@@ -67,7 +71,7 @@ export function patientsRouter(ctx: AppContext): Router {
    *       200: { description: 'A page: {data, total, limit, offset}' }
    *       400: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/patients', validate(searchPatientsSchema), async (req, res) => {
+  r.get('/patients', allow('admin', 'reception'), validate(searchPatientsSchema), async (req, res) => {
     res.json(await service.search(req.query as never));
   });
 
@@ -77,13 +81,16 @@ export function patientsRouter(ctx: AppContext): Router {
    *   get:
    *     tags: [patients]
    *     summary: 'One patient'
+   *     description: 'A doctor may read a patient who has an appointment with them (else 403 FORBIDDEN_DOCTOR).'
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
    *       200: { description: The patient, content: { application/json: { schema: { $ref: '#/components/schemas/Patient' } } } }
    *       400: { $ref: '#/components/responses/Problem' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/patients/:id', validate(getPatientSchema), async (req, res) => {
+  r.get('/patients/:id', allow('admin', 'reception', 'doctor'), validate(getPatientSchema), doctorSeesOwnPatients(ctx.sequelize), async (req, res) => {
     res.json(await service.get(req.params.id as string));
   });
 
@@ -93,6 +100,7 @@ export function patientsRouter(ctx: AppContext): Router {
    *   patch:
    *     tags: [patients]
    *     summary: 'Change a patient''s details'
+   *     x-roles: [admin, reception]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PatientInput' } } } }
    *     responses:
@@ -101,7 +109,7 @@ export function patientsRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.patch('/patients/:id', validate(updatePatientSchema), async (req, res) => {
+  r.patch('/patients/:id', allow('admin', 'reception'), validate(updatePatientSchema), async (req, res) => {
     res.json(await service.update(req.params.id as string, req.body, actorId(req)));
   });
 

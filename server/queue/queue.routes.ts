@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { validate } from '../core/http';
 import type { AppContext } from '../core/context';
 import { clinicToday } from '../core/clinic-time';
-import { allow, allowPublicQueue, assertDoctorScope } from '../auth/guard';
+import { allow, allowPublicQueue, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
 import { actOnEntry, callNext, checkIn, getQueueEntry, walkIn, type QueueActor, type QueueDeps } from './queue.service';
 import { publicQueue, queueEventsSince, staffQueue } from './queue.views';
 import { checkInSchema, doctorDaySchema, entrySchema, eventsSchema, walkInSchema } from './queue.schemas';
@@ -109,8 +109,7 @@ export function queueRouter(ctx: AppContext): Router {
    *       200: { description: 'The called entry: {queue_entry_id, appointment_id, token, position, status, called_at}' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/doctors/:id/queue/call-next', allow('reception', 'doctor'), validate(doctorDaySchema), async (req, res) => {
-    assertDoctorScope(req.actor, req.params.id as string);
+  r.post('/doctors/:id/queue/call-next', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDaySchema), async (req, res) => {
     res.json(await callNext(deps, req.params.id as string, dayOf(req), actor(req)));
   });
 
@@ -183,8 +182,7 @@ export function queueRouter(ctx: AppContext): Router {
    *       200: { description: '{doctor_id, date, version, now_serving, waiting, called, skipped, served_count}' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/queue', allow('reception', 'doctor'), validate(doctorDaySchema), async (req, res) => {
-    assertDoctorScope(req.actor, req.params.id as string);
+  r.get('/doctors/:id/queue', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDaySchema), async (req, res) => {
     res.json(await staffQueue(ctx.sequelize, req.params.id as string, dayOf(req)));
   });
 
@@ -223,8 +221,7 @@ export function queueRouter(ctx: AppContext): Router {
    *     responses:
    *       200: { description: '{doctor_id, date, version, events: [queue:updated payloads]}' }
    */
-  r.get('/doctors/:id/queue/events', allow('reception', 'doctor'), validate(eventsSchema), async (req, res) => {
-    assertDoctorScope(req.actor, req.params.id as string);
+  r.get('/doctors/:id/queue/events', allow('reception', 'doctor'), ownDoctorOnly(), validate(eventsSchema), async (req, res) => {
     const q = req.query as unknown as { since_version: number; limit: number };
     res.json(await queueEventsSince(ctx.sequelize, req.params.id as string, dayOf(req), q.since_version, q.limit));
   });

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import { registeredRoutes } from '../support/routes';
+import { randomUUID } from 'node:crypto';
+import { signStaffToken } from '../../server/auth/tokens';
 
 describe('platform: health, docs, errors', () => {
   let t: TestApp;
@@ -25,8 +27,18 @@ describe('platform: health, docs, errors', () => {
     expect(res.text).to.include('swagger-ui');
   });
 
+  it('when /docs is served under helmet, then the CSP allows its same-origin scripts and the page has no inline script', async () => {
+    const res = await t.http.get('/docs/').expect(200);
+    expect(res.headers['content-security-policy']).to.include("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.to.include('upgrade-insecure-requests');
+    const scripts = res.text.match(/<script[^>]*>/g) ?? [];
+    expect(scripts.length).to.be.greaterThan(0);
+    for (const tag of scripts) expect(tag).to.match(/src="\.\//);
+    await t.http.get('/docs/swagger-ui-init.js').expect(200);
+  });
+
   it('when a route does not exist, then 404 problem+json', async () => {
-    const res = await t.http.get('/api/v1/nothing-here').expect(404);
+    const res = await (await t.as('reception')).get('/api/v1/nothing-here').expect(404);
     expect(res.headers['content-type']).to.match(/application\/problem\+json/);
     expect(res.body).to.include({ error: 'ROUTE_NOT_FOUND', status: 404 });
     expect(res.body).to.have.keys('type', 'title', 'status', 'detail', 'instance', 'error', 'message', 'details', 'request_id');
@@ -37,7 +49,8 @@ describe('platform: health, docs, errors', () => {
     try {
       const res = await other.http.get('/ready').expect(503);
       expect(res.body.error).to.equal('DATABASE_UNAVAILABLE');
-      const api = await other.http.get('/api/v1/doctors').expect(503);
+      const { access_token } = await signStaffToken(other.config.jwtSecret!, randomUUID(), 'admin', 60);
+      const api = await other.withToken(access_token).get('/api/v1/doctors').expect(503);
       expect(api.headers['retry-after']).to.equal('2');
     } finally {
       await other.stop();

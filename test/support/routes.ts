@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import type { App } from '../../server/app';
-import { apiRouters } from '../../server/routes';
+import { apiRouters, publicApiRouters } from '../../server/routes';
 import { healthRouter } from '../../server/health/health.routes';
 
 export interface RouteInfo { method: string; path: string; openapiPath: string }
 
-/** Every route the app registers (health and `/api/v1` features), read from the Express routers themselves. */
+/** Every route the app registers (health, public and authenticated `/api/v1` features), read from the Express routers themselves. */
 export function registeredRoutes(app: App): RouteInfo[] {
   const out: RouteInfo[] = [];
   const walk = (router: Router, prefix: string) => {
@@ -18,6 +18,6 @@ export function registeredRoutes(app: App): RouteInfo[] {
     }
   };
   walk(healthRouter(app.ctx), '');
-  for (const make of apiRouters) walk(make(app.ctx), '/api/v1');
+  for (const make of [...publicApiRouters, ...apiRouters]) walk(make(app.ctx), '/api/v1');
   return out;
 }

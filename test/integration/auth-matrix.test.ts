@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { startTestApp, type Agent, type TestApp } from '../support/app';
+import { buildDoctor, buildPatient } from '../support/factories';
+import { clinicToday } from '../../server/core/clinic-time';
+
+type Operation = { security?: unknown[]; 'x-roles'?: string[]; 'x-doctor-scope'?: boolean; 'x-screen'?: boolean };
+type Identity = 'none' | 'admin' | 'reception' | 'doctor of the day' | 'other doctor' | 'screen token';
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/** What an identity must get from an operation: 401, 403, or "allowed" (neither). */
+function expected(op: Operation, who: Identity): 401 | 403 | 'allowed' {
+  if (who === 'none') return 401;
+  if (who === 'screen token') return op['x-screen'] ? 'allowed' : 403;
+  const role = who === 'admin' ? 'admin' : who === 'reception' ? 'reception' : 'doctor';
+  if (role !== 'admin' && !(op['x-roles'] ?? []).includes(role)) return 403;
+  if (who === 'other doctor' && op['x-doctor-scope']) return 403;
+  return 'allowed';
+}
+
+describe('authorization matrix: every documented route × every kind of caller', () => {
+  let t: TestApp;
+  let doctorOfDay: string;
+  let patientOfDay: string;
+  let appointmentOfDay: string;
+  let queueEntryOfDay: string;
+  const agents = {} as Record<Identity, Agent>;
+
+  before(async () => {
+    t = await startTestApp();
+    const admin = await t.as('admin');
+    doctorOfDay = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body.id;
+    const otherDoctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body.id;
+    patientOfDay = (await admin.post('/api/v1/patients').send(buildPatient()).expect(201)).body.id;
+    const [[appt]] = await t.app.sequelize.query('INSERT INTO appointments (patient_id, doctor_id, date, slot) VALUES (:p, :d, :date, 1) RETURNING id',
+      { replacements: { p: patientOfDay, d: doctorOfDay, date: clinicToday(t.config.clinicTimezone) } }) as [Array<{ id: string }>, unknown];
+    appointmentOfDay = appt.id;
+    const [[entry]] = await t.app.sequelize.query(`INSERT INTO queue_entries (appointment_id, doctor_id, date, position, token) VALUES (:a, :d, :date, 1, 'T-001') RETURNING id`,
+      { replacements: { a: appointmentOfDay, d: doctorOfDay, date: clinicToday(t.config.clinicTimezone) } }) as [Array<{ id: string }>, unknown];
+    queueEntryOfDay = entry.id;
+    agents.none = {
+      get: (p) => t.http.get(p), post: (p) => t.http.post(p), put: (p) => t.http.put(p), patch: (p) => t.http.patch(p), delete: (p) => t.http.delete(p),
+    };
+    agents.admin = admin;
+    agents.reception = await t.as('reception');
+    agents['doctor of the day'] = await t.as('doctor', doctorOfDay);
+    agents['other doctor'] = await t.as('doctor', otherDoctor);
+    agents['screen token'] = t.withToken(await t.screenToken([doctorOfDay]));
+  });
+  after(async () => { await t.stop(); });
+
+  /** Fills path parameters: doctor, patient, appointment and queue-entry ids with the day's rows (where scope matters), dates with today, the rest random. */
+  function fillPath(path: string): string {
+    return path.replace(/\{(\w+)\}/g, (_m, name: string, offset: number) => {
+      const before = path.slice(0, offset);
+      if (/doctor/i.test(name) || (name === 'id' && /\/doctors\/$/.test(before))) return doctorOfDay;
+      if (/patient/i.test(name) || (name === 'id' && /\/patients\/$/.test(before))) return patientOfDay;
+      if (/date|day/i.test(name)) return clinicToday(t.config.clinicTimezone);
+      if (name === 'id' && /\/appointments\/$/.test(before)) return appointmentOfDay;
+      if (name === 'id' && /\/queue-entries\/$/.test(before)) return queueEntryOfDay;
+      return randomUUID();
+    });
+  }
+
+  it('when each route is called with no token, each role, both doctors and a screen token, then 401/403/allowed match x-roles', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body as {
+      security: unknown[]; paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
+    };
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (!path.startsWith('/api/v1/')) continue;
+      for (const method of METHODS) {
+        const op = item[method];
+        if (!op) continue;
+        const url = fillPath(path);
+        const security = op.security ?? doc.security;
+        if (security.length === 0) {
+          const res = await agents.none[method](url).send(method === 'get' || method === 'delete' ? undefined : {});
+          if (res.status === 401 || res.status === 403) problems.push(`${method.toUpperCase()} ${path} is public but answered ${res.status}`);
+          continue;
+        }
+        if (!Array.isArray(op['x-roles'])) problems.push(`${method.toUpperCase()} ${path} has no x-roles`);
+        for (const who of Object.keys(agents) as Identity[]) {
+          const req = agents[who][method](url);
+          const res = method === 'get' || method === 'delete' ? await req : await req.send({});
+          const want = expected(op, who);
+          checked++;
+          const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 : res.status === want;
+          if (!ok) problems.push(`${method.toUpperCase()} ${path} as ${who}: expected ${want}, got ${res.status} ${res.body?.error ?? ''}`);
+          if (res.status === 401 && res.headers['www-authenticate'] !== 'Bearer') problems.push(`${method.toUpperCase()} ${path} as ${who}: 401 without WWW-Authenticate: Bearer`);
+          if ((res.status === 401 || res.status === 403) && !/problem\+json/.test(res.headers['content-type'] ?? '')) {
+            problems.push(`${method.toUpperCase()} ${path} as ${who}: ${res.status} is not problem+json`);
+          }
+        }
+      }
+    }
+    expect(checked).to.be.greaterThan(60);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+});
