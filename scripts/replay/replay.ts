@@ -69,16 +69,28 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
   // The data's day becomes today in the clinic's time zone: ask the server which day that is.
   const today = o.today ?? (await must('read today', api.call('setup', 'GET', `/api/v1/doctors/${doctorOf.values().next().value!.id}/queue/public`))).date as string;
 
-  // 2. Patients: one per PatientId, neutral names, age kept.
-  const patientKeys = [...new Map(o.day.rows.map((r) => [r.patientKey, r])).values()];
-  const patientOf = new Map<string, string>();
-  t = tick('patients', patientKeys.length);
-  await pool(patientKeys, o.concurrency, async (r, i) => {
+  // 2. Patients. PatientId is an opaque key and distinct patients collide on it (it was printed as a float);
+  // a key seen again at the same unit on the same day is taken as another person (202 such rows in the real day).
+  const personOf = new Map<string, string>(); // AppointmentID → person key
+  const seenAtUnit = new Map<string, number>();
+  const people = new Map<string, DayRow>();
+  for (const r of o.day.rows) {
+    const k = `${r.patientKey}|${r.unit}`;
+    const n = seenAtUnit.get(k) ?? 0;
+    seenAtUnit.set(k, n + 1);
+    const person = n === 0 ? r.patientKey : `${r.patientKey}#${n}`;
+    personOf.set(r.appointmentId, person);
+    if (!people.has(person)) people.set(person, r);
+  }
+  const patientOf = new Map<string, string>(); // person key → patient id
+  t = tick('patients', people.size);
+  await pool([...people], o.concurrency, async ([person, r], i) => {
     const p = await must('register patient', api.call('setup', 'POST', '/api/v1/patients', {
       first_name: 'Patient', last_name: `${runTag}-${i + 1}`, age: r.age, phone: phoneFor(runSeed, i),
     }));
-    patientOf.set(r.patientKey, p.id);
+    patientOf.set(person, p.id);
   }, t);
+  const patientFor = (r: DayRow) => patientOf.get(personOf.get(r.appointmentId)!)!;
 
   // 3. Screens: one screen token and one connection per doctor.
   const screens: Screen[] = [];
@@ -99,7 +111,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
     t = tick('bookings', advance.length);
     await pool(advance, o.concurrency, async (r) => {
       const res = await api.call('booking', 'POST', '/api/v1/appointments',
-        { patient_id: patientOf.get(r.patientKey), doctor_id: doctorOf.get(r.unit)!.id, date: today },
+        { patient_id: patientFor(r), doctor_id: doctorOf.get(r.unit)!.id, date: today },
         { 'Idempotency-Key': `replay-${runTag}-${r.appointmentId}` });
       if (res.status === 201) { booked++; appointmentOf.set(r.appointmentId, res.body.id); }
     }, t);
@@ -111,7 +123,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
     t = tick('check-ins', day.length);
     await pool(day, o.concurrency, async (r: DayRow) => {
       const doctor = doctorOf.get(r.unit)!;
-      const patientId = patientOf.get(r.patientKey)!;
+      const patientId = patientFor(r);
       if (!r.walkIn) {
         const id = appointmentOf.get(r.appointmentId);
         if (id) await api.call('checkin', 'POST', '/api/v1/checkins', { appointment_id: id, patient_id: patientId });
