@@ -26,6 +26,8 @@ export interface ReplayReport {
   latency_ms: Record<string, { count: number; p50: number; p99: number }>;
   statuses: Record<string, number>;
   server_errors: ApiClient['serverErrors'];
+  /** Screens that missed a version, for diagnosis. */
+  incomplete_screens: Array<{ doctor_id: string; final: number; seen: number[]; gaps: number; duplicates: number; reconnects: number }>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -173,7 +175,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
     const settleUntil = Date.now() + 5000;
     while (Date.now() < settleUntil && screens.some((s) => s.snapshot?.version !== truth.get(s.doctorId).version)) await sleep(20);
     const screensEqual = screens.filter((s) => JSON.stringify(s.snapshot) === JSON.stringify(truth.get(s.doctorId))).length;
-    const screensComplete = screens.filter((s) => s.sawEveryVersion(truth.get(s.doctorId).version)).length;
+    const incomplete = screens.filter((s) => !s.sawEveryVersion(truth.get(s.doctorId).version));
+    const screensComplete = screens.length - incomplete.length;
     const serverErrors = [...api.statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
 
     const total = o.day.rows.length;
@@ -191,6 +194,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
     return {
       wall_ms: performance.now() - started, checks, ok: checks.every((c) => c.ok), latency_ms: latency,
       statuses: Object.fromEntries([...api.statuses].map(([s, c]) => [String(s), c])), server_errors: api.serverErrors.slice(0, 20),
+      incomplete_screens: incomplete.slice(0, 5).map((s) => ({ doctor_id: s.doctorId, final: truth.get(s.doctorId).version, seen: s.seen, gaps: s.gaps, duplicates: s.duplicates, reconnects: s.reconnects })),
     };
   } finally {
     for (const s of screens) s.close();

@@ -12,6 +12,8 @@ export class Screen {
   /** Events that arrived with version > last + 1. */
   gaps = 0;
   duplicates = 0;
+  /** Times the connection dropped and came back (each followed by a resubscribe). */
+  reconnects = 0;
   snapshot: PublicQueueSnapshot | null = null;
 
   constructor(private readonly baseUrl: string, private readonly token: string, readonly doctorId: string, readonly date: string) {}
@@ -29,6 +31,11 @@ export class Screen {
       this.socket.once('connect', () => resolve());
       this.socket.once('connect_error', reject);
     });
+    this.socket.io.on('reconnect', () => { this.reconnects++; void this.subscribe(); });
+    await this.subscribe();
+  }
+
+  private async subscribe(): Promise<void> {
     const res = await new Promise<Ack<QueueSubscribeResult>>((resolve) => this.socket.emit('queue:subscribe', { doctor_id: this.doctorId, date: this.date }, resolve));
     if ('error' in res) throw new Error(`screen for ${this.doctorId} could not subscribe: ${res.error.code}`);
     if (!this.snapshot || res.data.snapshot.version > this.snapshot.version) this.snapshot = res.data.snapshot;
