@@ -18,6 +18,8 @@ import { healthRouter } from './health/health.routes';
 import { purgeExpiredKeys } from './appointments/idempotency';
 import { createQueuePublisher } from './queue/queue.publisher';
 import { registerQueueSocket } from './queue/queue.socket';
+import { useSocketAdapter } from './queue/socket-adapter';
+import type { Pool as PgPool } from 'pg';
 import { runSeeders } from './cli/seed-runner';
 import { authenticate } from './auth/authenticate';
 import { socketAuth } from './auth/socket-auth';
@@ -72,7 +74,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const server = http.createServer(app);
   const io = new IoServer(server, { serveClient: true, cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined });
   const queue = createQueuePublisher({
-    sequelize, io, logger, relayIntervalMs: config.relayIntervalMs, heartbeatIntervalMs: config.heartbeatIntervalMs,
+    sequelize, io, logger, databaseUrl: config.databaseUrl, relayIntervalMs: config.relayIntervalMs, heartbeatIntervalMs: config.heartbeatIntervalMs,
     suppressAfterCommit: options.suppressAfterCommitPublish,
   });
   const ctx: AppContext = { config, logger, sequelize, io, queue };
@@ -102,6 +104,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
 
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
+  let adapterPool: PgPool | undefined;
   return {
     app, server, io, sequelize, logger, ctx,
     async start(port = config.port) {
@@ -117,6 +120,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       timers.push(setInterval(() => {
         purgeExpiredKeys(sequelize).catch((err) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
       }, 3_600_000).unref());
+      if (config.socketAdapter === 'postgres') adapterPool = useSocketAdapter(io, config.databaseUrl!, logger);
       queue.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -131,6 +135,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       await queue.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await adapterPool?.end().catch(() => {});
       await sequelize.close();
     },
   };

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadDay } from './dataset';
 import { runReplay, type ReplayReport } from './replay';
+import { startServerProcess, type ServerProcess } from '../server-process';
 
 /**
  * `npm run replay -- <csv> [--url http://host:port] [--speed N] [--concurrency N] [--rows N]`
@@ -35,23 +35,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** Starts `node dist/server/main.js` with the embedded database and resolves with its base URL. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../server/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${out}`)), 90_000);
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const m = /API\s+(http:\/\/[^\s]+)\/api\/v1/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.stderr!.on('data', (chunk) => { out += chunk; });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
-  });
-  return { url, child };
-}
-
 async function login(url: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   const body = await res.json() as { access_token?: string };
@@ -71,7 +54,7 @@ function printReport(r: ReplayReport): void {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const day = loadDay(args.file, args.rows);
-  let child: ChildProcess | undefined;
+  let server: ServerProcess | undefined;
   let url = args.url;
   let token = process.env.REPLAY_TOKEN;
   try {
@@ -82,9 +65,8 @@ async function main(): Promise<void> {
       if (!fs.existsSync(credFile)) fs.writeFileSync(credFile, JSON.stringify({ email: 'replay-admin@clinic.local', password: randomBytes(18).toString('base64url') }), { mode: 0o600 });
       const cred = JSON.parse(fs.readFileSync(credFile, 'utf8')) as { email: string; password: string };
       process.stdout.write('starting the server (embedded PostgreSQL under .data/replay)…\n');
-      const started = await startServer({ ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ADMIN_EMAIL: cred.email, ADMIN_PASSWORD: cred.password, DB_POOL_MAX: process.env.DB_POOL_MAX ?? '30' });
-      child = started.child;
-      url = started.url;
+      server = await startServerProcess({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ADMIN_EMAIL: cred.email, ADMIN_PASSWORD: cred.password });
+      url = server.url;
       token = await login(url, cred.email, cred.password);
     } else if (!token) {
       const email = process.env.REPLAY_EMAIL;
@@ -118,10 +100,7 @@ async function main(): Promise<void> {
     if (args.json) fs.writeFileSync(args.json, JSON.stringify(report, null, 2));
     process.exitCode = report.ok ? 0 : 1;
   } finally {
-    if (child) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    }
+    await server?.stop();
   }
 }
 

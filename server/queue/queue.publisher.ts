@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize-typescript';
 import type { Server as IoServer } from 'socket.io';
 import type { Logger } from '../core/logger';
 import { doctorDayRoom, type QueueHeartbeatEvent, type QueueUpdatedEvent } from './queue.events';
+import { RelayLeader } from './relay-leader';
 
 /** Advisory-lock key: one relay at a time across all instances, so a room's events go out in version order. */
 const RELAY_LOCK_KEY = 724_311_002;
@@ -10,6 +11,8 @@ const BATCH = 500;
 
 export interface QueuePublisherOptions {
   sequelize: Sequelize;
+  /** For the relay leader's own connection (LISTEN + session advisory lock). */
+  databaseUrl: string;
   io: IoServer;
   logger: Logger;
   /** Relay interval (ms): how soon an event whose after-commit publish was lost (crash) still goes out. */
@@ -34,18 +37,21 @@ export interface QueuePublisher {
 }
 
 /**
- * The outbox relay. Every queue change writes its `queue:updated` payload to `queue_events` in its own
- * transaction; after commit it pokes the relay, which claims unpublished rows (`published_at IS NULL`,
- * `FOR UPDATE SKIP LOCKED`, under a transaction-scoped advisory lock so relays on several instances never
- * claim the same row or interleave a room's versions), marks them published, commits, then emits them in
- * order. The same relay runs every `relayIntervalMs`, so a crash between commit and emit loses nothing.
- * It also sends `queue:heartbeat {version}` to each local active room every `heartbeatIntervalMs`.
+ * The outbox relay. Every queue change writes its `queue:updated` payload to `queue_events` and calls
+ * `pg_notify('queue_outbox')` in its own transaction. One instance — the {@link RelayLeader} — publishes:
+ * woken by the notification (or, on itself, by the after-commit poke), it claims unpublished rows
+ * (`published_at IS NULL`, `FOR UPDATE SKIP LOCKED`, under a transaction-scoped advisory lock as a second
+ * guard), marks them published, commits, then emits them in id order, which is each room's version order.
+ * It also runs every `relayIntervalMs`, so a crash between commit and emit loses nothing. With several
+ * instances, emits reach every instance's sockets through the Socket.IO adapter (SOCKET_ADAPTER=postgres).
+ * Each instance sends `queue:heartbeat {version}` to its own active rooms every `heartbeatIntervalMs`.
  */
 export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
   let running: Promise<number> | null = null;
   let again = false;
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
+  const leader = new RelayLeader(o.databaseUrl, o.logger, o.relayIntervalMs, () => void runOnce());
 
   async function claimBatch(): Promise<QueueUpdatedEvent[]> {
     return o.sequelize.transaction(async (t) => {
@@ -114,12 +120,12 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
 
   return {
     poke() {
-      if (!o.suppressAfterCommit && !stopped) void runOnce();
+      if (!o.suppressAfterCommit && !stopped && leader.isLeader) void runOnce();
     },
     runOnce,
     start() {
-      void runOnce();
-      timers.push(setInterval(() => void runOnce(), o.relayIntervalMs).unref());
+      leader.start();
+      timers.push(setInterval(() => { if (leader.isLeader) void runOnce(); }, o.relayIntervalMs).unref());
       timers.push(setInterval(() => {
         heartbeat().catch((err) => o.logger.warn('queue heartbeat failed', { error: (err as Error).message }));
       }, o.heartbeatIntervalMs).unref());
@@ -128,7 +134,8 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
       for (const t of timers) clearInterval(t);
       if (running) await running;
       stopped = true;
-      await relay().catch(() => 0);
+      if (leader.isLeader) await relay().catch(() => 0);
+      await leader.stop();
     },
   };
 }

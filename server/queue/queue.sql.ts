@@ -1,5 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
+import { OUTBOX_CHANNEL } from './relay-leader';
 import type { PublicQueueEntry, PublicQueueSnapshot, QueueEntryStatus, QueueEventType } from './queue.events';
 
 /**
@@ -54,8 +55,11 @@ export async function recordQueueEvent(
 ): Promise<Record<string, unknown>> {
   const snapshot = await readPublicSnapshotAfterBump(sequelize, t, p);
   const payload = { doctor_id: p.doctorId, date: p.date, version: p.version, type: p.type, entry: p.entry, snapshot, at: new Date().toISOString() };
+  // pg_notify inside the transaction is delivered on commit: it wakes the relay leader wherever it runs.
   await sequelize.query(
-    `INSERT INTO queue_events (doctor_id, date, version, type, entry, payload, request_id) VALUES ($doctorId, $date, $version, $type, $entry, $payload, $requestId)`,
+    `WITH ins AS (INSERT INTO queue_events (doctor_id, date, version, type, entry, payload, request_id)
+                  VALUES ($doctorId, $date, $version, $type, $entry, $payload, $requestId) RETURNING 1)
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM ins`,
     { bind: { doctorId: p.doctorId, date: p.date, version: p.version, type: p.type, entry: JSON.stringify(p.entry), payload: JSON.stringify(payload), requestId: p.requestId }, transaction: t },
   );
   return payload;
