@@ -22,18 +22,25 @@ export interface HttpDrainer {
 /** Builds the {@link HttpDrainer} for `server`; call before `listen`. */
 export function createHttpDrainer(server: http.Server, logger: Logger): HttpDrainer {
   const sockets = new Set<net.Socket>();
+  const upgraded = new Set<net.Socket>();
   const inFlight = new Set<http.ServerResponse>();
   let draining = false;
+  let onIdle: (() => void) | undefined;
   server.on('connection', (socket: net.Socket) => {
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    socket.once('close', () => { sockets.delete(socket); upgraded.delete(socket); });
   });
+  // WebSockets are closed by Engine.IO (close frame after its buffer drains); never cut them short here.
+  server.on('upgrade', (_req, socket: net.Socket) => { upgraded.add(socket); });
 
   return {
     middleware: (_req, res, next) => {
       if (draining) res.setHeader('Connection', 'close');
       inFlight.add(res);
-      res.once('close', () => inFlight.delete(res));
+      res.once('close', () => {
+        inFlight.delete(res);
+        if (inFlight.size === 0) onIdle?.();
+      });
       next();
     },
     async drain(timeoutMs) {
@@ -41,12 +48,22 @@ export function createHttpDrainer(server: http.Server, logger: Logger): HttpDrai
       // Keep-alive connections of in-flight requests are closed after their response, not reused.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      server.closeIdleConnections(); // used keep-alive connections with no request in progress
+
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<true>((resolve) => { timer = setTimeout(() => resolve(true), timeoutMs); });
-      const forced = await Promise.race([closed.then(() => false as const), timedOut]);
+      const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+      const requestsDone = inFlight.size === 0 ? Promise.resolve('done' as const) : new Promise<'done'>((resolve) => { onIdle = () => resolve('done'); });
+      let outcome = await Promise.race([requestsDone, timedOut]);
+      if (outcome === 'done') {
+        // Node counts a connection that never sent a byte (a browser's or proxy's pre-connect) as active,
+        // so closeIdleConnections() leaves it open; with no request left in progress, close it now.
+        for (const socket of sockets) {
+          if (!upgraded.has(socket) && !(socket as net.Socket & { _httpMessage?: unknown })._httpMessage) socket.destroy();
+        }
+        outcome = await Promise.race([closed.then(() => 'done' as const), timedOut]);
+      }
       clearTimeout(timer);
-      if (!forced) return 0;
+      if (outcome === 'done') return 0;
       const left = sockets.size;
       logger.warn('shutdown timeout: closing connections still open', { connections: left, in_flight_requests: inFlight.size, timeout_ms: timeoutMs });
       for (const socket of sockets) socket.destroy();
@@ -58,13 +75,14 @@ export function createHttpDrainer(server: http.Server, logger: Logger): HttpDrai
 
 /**
  * Tells every Socket.IO client on this instance to reconnect elsewhere: emits `server:shutdown
- * {reconnect: true}`, then closes the Engine.IO transports. Clients see a transport close (not a server
+ * {reconnect: true}` in every namespace, then closes the Engine.IO transports. Clients see a transport close (not a server
  * disconnect), so socket.io-client reconnects by itself — through the load balancer, to another instance.
  * (`socket.disconnect(true)` would send a DISCONNECT packet, which disables the client's auto-reconnect.)
  * Engine.IO flushes each client's write buffer before closing it, so the notice is delivered first.
  */
 export function sendSocketsElsewhere(io: IoServer): void {
-  io.emit('server:shutdown', { reconnect: true });
+  // `local`: with the PostgreSQL adapter a plain emit would reach every instance's clients, not just ours.
+  for (const nsp of io._nsps.values()) nsp.local.emit('server:shutdown', { reconnect: true });
   io.engine.close();
 }
 
