@@ -9,7 +9,8 @@ import type { Config } from './core/config';
 import { createLogger, type Logger } from './core/logger';
 import { createSequelize } from './core/db';
 import { migrateUp } from './core/migrator';
-import { errorHandler, jsonBody, notFoundHandler, requestId, requestLog } from './core/http';
+import { errorHandler, jsonBody, mountedAt, notFoundHandler, requestId, requestLog } from './core/http';
+import { createHttpDrainer, runShutdownHooks, sendSocketsElsewhere, type ShutdownHook } from './core/shutdown';
 import { buildOpenApi } from './core/openapi';
 import type { AppContext } from './core/context';
 import { models } from './models';
@@ -24,6 +25,9 @@ import { runSeeders } from './cli/seed-runner';
 import { authenticate } from './auth/authenticate';
 import { socketAuth } from './auth/socket-auth';
 import { bootstrapAccounts, type BootstrapAccount } from './auth/bootstrap';
+import { createMetrics } from './metrics/metrics';
+import { httpMetrics } from './metrics/http-metrics';
+import { metricsRouter } from './metrics/metrics.routes';
 
 export interface CreateAppOptions {
   /** A logger to use instead of a console one (tests pass one with a memory transport). */
@@ -55,7 +59,12 @@ export interface App {
   ctx: AppContext;
   /** Migrates (under the advisory lock), seeds if asked, creates the first accounts when none exist, and listens on `port` (default `config.port`; 0 = random). Resolves to the bound port. */
   start(port?: number): Promise<number>;
-  /** Closes sockets, the HTTP server and the database pool. Idempotent. */
+  /**
+   * Graceful stop, bounded by `config.shutdownTimeoutMs` per phase: stops accepting connections; tells
+   * Socket.IO clients to reconnect elsewhere (`server:shutdown`, then a transport close); lets in-flight
+   * requests finish (then destroys what is left); runs the `ctx.onShutdown` hooks; closes the Socket.IO
+   * adapters and the database pool. Idempotent: later calls return the same promise.
+   */
   stop(): Promise<void>;
 }
 
@@ -73,18 +82,25 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const app = express();
   const server = http.createServer(app);
   const io = new IoServer(server, { serveClient: true, cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined });
+  const metrics = createMetrics(sequelize);
+  const shutdownHooks: ShutdownHook[] = [];
+  const drainer = createHttpDrainer(server, logger);
   const queue = createQueuePublisher({
     sequelize, io, logger, databaseUrl: config.databaseUrl, relayIntervalMs: config.relayIntervalMs, heartbeatIntervalMs: config.heartbeatIntervalMs,
     suppressAfterCommit: options.suppressAfterCommitPublish,
+    onBacklog: (backlog, lagSeconds) => { metrics.outboxBacklog.set(backlog); metrics.outboxLagSeconds.set(lagSeconds); },
   });
-  const ctx: AppContext = { config, logger, sequelize, io, queue };
+  const ctx: AppContext = { config, logger, sequelize, io, queue, metrics, onShutdown: (hook) => { shutdownHooks.push(hook); } };
+  ctx.onShutdown(() => queue.stop()); // drain the outbox while the pool is still open
   io.use(socketAuth(ctx));
-  registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger });
+  registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger, onConnectionCountChange: (n) => metrics.connectedScreens.set(n) });
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(drainer.middleware);
   app.use(requestId());
   app.use(requestLog(logger));
+  app.use(httpMetrics(metrics));
   // Swagger UI loads its own scripts and inline styles from 'self', which helmet's default CSP allows.
   // No upgrade-insecure-requests: a clinic LAN may serve plain HTTP, with TLS (if any) at a proxy.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -92,19 +108,33 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   app.use(jsonBody());
 
   app.use(healthRouter(ctx));
+  app.use(metricsRouter(ctx));
   const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Clinic front desk API' }));
-  for (const makeRouter of publicApiRouters) app.use('/api/v1', makeRouter(ctx));
+  for (const makeRouter of publicApiRouters) app.use('/api/v1', mountedAt(), makeRouter(ctx));
   app.use('/api/v1', authenticate(config.jwtSecret));
-  for (const makeRouter of apiRouters) app.use('/api/v1', makeRouter(ctx));
+  for (const makeRouter of apiRouters) app.use('/api/v1', mountedAt(), makeRouter(ctx));
 
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
 
-  let stopped = false;
   const timers: NodeJS.Timeout[] = [];
   let adapterPool: PgPool | undefined;
+  let stopping: Promise<void> | undefined;
+  const gracefulStop = async () => {
+    const started = Date.now();
+    const timeoutMs = config.shutdownTimeoutMs;
+    const draining = drainer.drain(timeoutMs); // stops accepting now; resolves when in-flight requests are done
+    sendSocketsElsewhere(io);
+    const forced = await draining;
+    for (const timer of timers) clearInterval(timer);
+    await runShutdownHooks(shutdownHooks, timeoutMs, logger);
+    await new Promise<void>((resolve) => io.close(() => resolve())); // adapters; the HTTP server is already closed
+    await adapterPool?.end().catch(() => {});
+    await sequelize.close();
+    logger.info('stopped', { duration_ms: Date.now() - started, connections_forced_closed: forced });
+  };
   return {
     app, server, io, sequelize, logger, ctx,
     async start(port = config.port) {
@@ -128,15 +158,9 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       });
       return (server.address() as { port: number }).port;
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      for (const timer of timers) clearInterval(timer);
-      await queue.stop();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-      await adapterPool?.end().catch(() => {});
-      await sequelize.close();
+    stop() {
+      stopping ??= gracefulStop();
+      return stopping;
     },
   };
 }

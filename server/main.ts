@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    const timer = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, config.shutdownTimeoutMs + 5000);
+    // Last resort: app.stop() bounds the request drain and the hooks by SHUTDOWN_TIMEOUT_MS each.
+    const timer = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, 2 * config.shutdownTimeoutMs + 5000);
     timer.unref();
     try {
       await app.stop();

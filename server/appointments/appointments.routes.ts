@@ -86,7 +86,12 @@ export function appointmentsRouter(ctx: AppContext): Router {
     const result = await bookAppointment(deps, {
       patientId: req.body.patient_id, doctorId: req.body.doctor_id, date: req.body.date, actor: actorRef(req),
       key, fingerprint: fingerprint('POST /api/v1/appointments', req.body),
+    }).catch((err: unknown) => {
+      const code = (err as { code?: string }).code;
+      ctx.metrics.bookings.inc({ outcome: code === 'CAPACITY_FULL' ? 'full' : code === 'ALREADY_BOOKED' ? 'already_booked' : 'error' });
+      throw err;
     });
+    ctx.metrics.bookings.inc({ outcome: result.replayed ? 'replayed' : 'booked' });
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(result.status).json(result.body);
   });

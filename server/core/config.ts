@@ -63,7 +63,7 @@ const schema = Joi.object({
   CORS_ORIGINS: Joi.string().allow('').default(''),
   BOOKING_HORIZON_DAYS: Joi.number().integer().min(1).max(3650).default(90),
   DB_POOL_MAX: Joi.number().integer().min(1).max(500).default(20),
-  DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(5000),
+  DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(3000),
   SOCKET_ADAPTER: Joi.string().valid('none', 'postgres').default('none'),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).max(600000).default(10000),
   METRICS_TOKEN: Joi.string().empty(''),

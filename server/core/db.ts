@@ -23,8 +23,13 @@ export function createSequelize(opts: DbOptions): Sequelize {
     define: { underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     pool: { max: opts.poolMax, min: 0, acquire: opts.acquireTimeoutMs, idle: 10_000, evict: 5_000 },
     dialectOptions: {
-      connectionTimeoutMillis: Math.min(opts.acquireTimeoutMs, 5_000),
+      // A database that is down answers ECONNREFUSED at once; one that is unreachable must not hold a
+      // request longer than the acquire timeout either, so that the API says 503 well within 5 s.
+      connectionTimeoutMillis: Math.min(opts.acquireTimeoutMs, 3_000),
+      keepAlive: true,
       statement_timeout: 15_000,
+      // Client-side bound for when the server cannot even report that it gave up (network partition).
+      query_timeout: 16_000,
       idle_in_transaction_session_timeout: 30_000,
       application_name: 'clinic-front-desk',
     },

@@ -24,13 +24,32 @@ export function requestId(): RequestHandler {
   };
 }
 
+/**
+ * Remembers where the next router is mounted. Express restores `req.baseUrl` when a handler's error leaves
+ * the router, so without this a failed `/api/v1/doctors/:id` would be labelled `/doctors/:id`.
+ */
+export function mountedAt(): RequestHandler {
+  return (req, res, next) => { res.locals.routeBase = req.baseUrl; next(); };
+}
+
+/**
+ * The route pattern that served a request (`/api/v1/doctors/:id`), for logs and metric labels: never the raw
+ * path, so ids never become label values. Unmatched requests are `unmatched`; middleware-served prefixes
+ * such as `/docs` keep their mount path.
+ */
+export function routeLabel(req: Request, res: Response): string {
+  if (req.route?.path) return `${res.locals.routeBase ?? req.baseUrl}${req.route.path}`;
+  if (req.baseUrl) return req.baseUrl;
+  return 'unmatched';
+}
+
 /** One JSON log line per request: request id, method, route pattern, status, duration (ms). No bodies, no PHI. */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path.startsWith('/api/') ? 'unmatched' : req.path;
+      const route = routeLabel(req, res);
       logger.info('request', {
         request_id: req.id, method: req.method, route, status: res.statusCode, duration_ms: Math.round(duration_ms * 100) / 100,
       });

@@ -7,8 +7,9 @@ const PHI_KEYS = new Set([
 ]);
 const EMAIL_RE = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 const PHONE_RE = /\+?\d[\d\s().-]{7,}\d/g;
-/** A bare UUID (request ids, row ids) is never personal data, though its digit runs can look like a phone. */
+/** UUIDs (request ids, row ids) are not personal data, but their digit-and-dash runs look like phone numbers. */
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_OR_PHONE_RE = new RegExp(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|${PHONE_RE.source}`, 'gi');
 
 /**
  * Returns a deep copy of `value` with personal data masked: values under PHI keys become `[REDACTED]`,
@@ -16,8 +17,9 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[DEPTH]';
-  if (typeof value === 'string' && UUID_RE.test(value)) return value;
-  if (typeof value === 'string') return value.replace(EMAIL_RE, '[REDACTED]').replace(PHONE_RE, '[REDACTED]');
+  if (typeof value === 'string') {
+    return value.replace(EMAIL_RE, '[REDACTED]').replace(UUID_OR_PHONE_RE, (m) => (UUID_RE.test(m) ? m : '[REDACTED]'));
+  }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1), stack: value.stack };
   if (value && typeof value === 'object') {

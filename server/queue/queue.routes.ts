@@ -70,7 +70,9 @@ export function queueRouter(ctx: AppContext): Router {
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/checkins', allow('reception'), validate(checkInSchema), async (req, res) => {
-    res.status(201).json(await checkIn(deps, req.body.appointment_id, req.body.patient_id, actor(req)));
+    const result = await checkIn(deps, req.body.appointment_id, req.body.patient_id, actor(req));
+    ctx.metrics.checkins.inc();
+    res.status(201).json(result);
   });
 
   /**
@@ -90,7 +92,10 @@ export function queueRouter(ctx: AppContext): Router {
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/walk-ins', allow('reception'), validate(walkInSchema), async (req, res) => {
-    res.status(201).json(await walkIn(deps, req.body.patient_id, req.body.doctor_id, actor(req)));
+    const result = await walkIn(deps, req.body.patient_id, req.body.doctor_id, actor(req));
+    ctx.metrics.bookings.inc({ outcome: 'booked' });
+    ctx.metrics.checkins.inc();
+    res.status(201).json(result);
   });
 
   /**
@@ -110,13 +115,17 @@ export function queueRouter(ctx: AppContext): Router {
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.post('/doctors/:id/queue/call-next', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDaySchema), async (req, res) => {
-    res.json(await callNext(deps, req.params.id as string, dayOf(req), actor(req)));
+    const called = await callNext(deps, req.params.id as string, dayOf(req), actor(req));
+    ctx.metrics.queueCalls.inc({ action: 'call_next' });
+    res.json(called);
   });
 
   for (const action of ['serve', 'skip', 'recall', 'requeue'] as const) {
     r.post(`/queue-entries/:id/${action}`, allow('reception', 'doctor'), validate(entrySchema), async (req, res) => {
       await entryInScope(req);
-      res.json(await actOnEntry(deps, req.params.id as string, action, actor(req)));
+      const entry = await actOnEntry(deps, req.params.id as string, action, actor(req));
+      ctx.metrics.queueCalls.inc({ action });
+      res.json(entry);
     });
   }
   /**

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { App } from '../../server/app';
 import { apiRouters, publicApiRouters } from '../../server/routes';
 import { healthRouter } from '../../server/health/health.routes';
+import { metricsRouter } from '../../server/metrics/metrics.routes';
 
 export interface RouteInfo { method: string; path: string; openapiPath: string }
 
@@ -18,6 +19,7 @@ export function registeredRoutes(app: App): RouteInfo[] {
     }
   };
   walk(healthRouter(app.ctx), '');
+  walk(metricsRouter(app.ctx), '');
   for (const make of [...publicApiRouters, ...apiRouters]) walk(make(app.ctx), '/api/v1');
   return out;
 }

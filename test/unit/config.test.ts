@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../server/core/config';
 describe('config', () => {
   it('when the environment is empty, then the documented defaults apply', () => {
     const c = loadConfig({});
-    expect(c).to.include({ port: 3000, clinicTimezone: 'UTC', defaultPhoneRegion: 'IN', logLevel: 'info', bookingHorizonDays: 90, dbAcquireTimeoutMs: 5000 });
+    expect(c).to.include({ port: 3000, clinicTimezone: 'UTC', defaultPhoneRegion: 'IN', logLevel: 'info', bookingHorizonDays: 90, dbAcquireTimeoutMs: 3000 });
     expect(c.databaseUrl).to.equal(undefined);
   });
 
