@@ -53,18 +53,20 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
   const timers: NodeJS.Timeout[] = [];
   const leader = new RelayLeader(o.databaseUrl, o.logger, o.relayIntervalMs, () => void runOnce());
 
-  async function claimBatch(): Promise<QueueUpdatedEvent[]> {
+  interface Claimed { id: string; payload: QueueUpdatedEvent; request_id: string | null; waited_ms: number }
+
+  async function claimBatch(): Promise<Claimed[]> {
     return o.sequelize.transaction(async (t) => {
       const [{ locked }] = await o.sequelize.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($key) AS locked',
         { bind: { key: RELAY_LOCK_KEY }, type: QueryTypes.SELECT, transaction: t });
       if (!locked) return [];
-      const rows = await o.sequelize.query<{ id: string; payload: QueueUpdatedEvent }>(
+      const rows = await o.sequelize.query<Claimed>(
         `UPDATE queue_events SET published_at = now()
           WHERE id IN (SELECT id FROM queue_events WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-          RETURNING id, payload`,
+          RETURNING id, payload, request_id, extract(epoch FROM now() - created_at) * 1000 AS waited_ms`,
         { type: QueryTypes.SELECT, transaction: t },
       );
-      return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.payload);
+      return rows.sort((a, b) => Number(a.id) - Number(b.id));
     });
   }
 
@@ -72,7 +74,11 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
     let total = 0;
     for (;;) {
       const events = await claimBatch();
-      for (const e of events) o.io.to(doctorDayRoom(e.doctor_id, e.date)).emit('queue:updated', e);
+      for (const { payload: e, request_id, waited_ms } of events) {
+        o.io.to(doctorDayRoom(e.doctor_id, e.date)).emit('queue:updated', e);
+        // The request that caused the change, so one id follows it from HTTP to the screens.
+        o.logger.info('queue:updated emitted', { request_id, doctor_id: e.doctor_id, date: e.date, version: e.version, type: e.type, outbox_wait_ms: Math.round(Number(waited_ms)) });
+      }
       total += events.length;
       if (events.length < BATCH) break;
     }

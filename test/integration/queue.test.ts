@@ -245,3 +245,22 @@ describe('live queue over Socket.IO', () => {
     }
   });
 });
+
+describe('request id end to end', () => {
+  it('when a check-in is made with X-Request-Id, then the emitted queue event is logged with that id', async () => {
+    const t = await startTestApp();
+    try {
+      const admin = await t.as('admin');
+      const desk = await t.as('reception');
+      const doc = await newDoctor(admin);
+      const [p] = await newPatients(desk, 1);
+      const appt = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(0) }).expect(201)).body;
+      await desk.post('/api/v1/checkins').set('X-Request-Id', 'desk-3-checkin-42').send({ appointment_id: appt.id, patient_id: p }).expect(201);
+      await waitFor(() => t.logs.lines.some((l) => l.includes('queue:updated emitted') && l.includes('desk-3-checkin-42')), 3000, 'the emit log line');
+      const line = JSON.parse(t.logs.lines.find((l) => l.includes('queue:updated emitted') && l.includes('desk-3-checkin-42'))!);
+      expect(line).to.include({ doctor_id: doc.id, version: 1, type: 'checked_in' });
+    } finally {
+      await t.stop();
+    }
+  });
+});
