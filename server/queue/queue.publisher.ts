@@ -37,6 +37,18 @@ export interface QueuePublisher {
 }
 
 /**
+ * `io.to(room).emit(event, payload)` that resolves once the adapter has published it. With the Postgres
+ * adapter a broadcast is a NOTIFY on one of several pooled connections, delivered locally only after it
+ * completes; fire-and-forget emits could therefore overtake each other (v10 before v9). Awaiting each one
+ * keeps a room's versions in order on every instance. (Calls the adapter's `broadcast(packet, opts)`, the
+ * same call Socket.IO's BroadcastOperator.emit makes; with the in-memory adapter it is synchronous.)
+ */
+async function broadcastInOrder(io: IoServer, room: string, event: string, payload: unknown): Promise<void> {
+  const adapter = io.of('/').adapter as unknown as { broadcast(packet: unknown, opts: unknown): void | Promise<void> };
+  await adapter.broadcast({ type: 2 /* socket.io-parser PacketType.EVENT */, data: [event, payload] }, { rooms: new Set([room]), except: new Set(), flags: {} });
+}
+
+/**
  * The outbox relay. Every queue change writes its `queue:updated` payload to `queue_events` and calls
  * `pg_notify('queue_outbox')` in its own transaction. One instance — the {@link RelayLeader} — publishes:
  * woken by the notification (or, on itself, by the after-commit poke), it claims unpublished rows
@@ -75,7 +87,7 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
     for (;;) {
       const events = await claimBatch();
       for (const { payload: e, request_id, waited_ms } of events) {
-        o.io.to(doctorDayRoom(e.doctor_id, e.date)).emit('queue:updated', e);
+        await broadcastInOrder(o.io, doctorDayRoom(e.doctor_id, e.date), 'queue:updated', e);
         // The request that caused the change, so one id follows it from HTTP to the screens.
         o.logger.info('queue:updated emitted', { request_id, doctor_id: e.doctor_id, date: e.date, version: e.version, type: e.type, outbox_wait_ms: Math.round(Number(waited_ms)) });
       }

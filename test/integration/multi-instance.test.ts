@@ -12,7 +12,7 @@ describe('several instances (SOCKET_ADAPTER=postgres), as separate processes', f
   const today = dayFromToday(0);
 
   before(async () => {
-    [a, b] = await Promise.all([0, 1].map(() => startServerOnTestDb({ SOCKET_ADAPTER: 'postgres' })));
+    [a, b] = await Promise.all([0, 1].map(() => startServerOnTestDb({ SOCKET_ADAPTER: 'postgres', LOG_LEVEL: process.env.MULTI_LOG ?? 'warn' })));
     token = await adminToken();
   });
   after(async () => {
@@ -63,8 +63,11 @@ describe('several instances (SOCKET_ADAPTER=postgres), as separate processes', f
       expect(snapshot.version).to.equal(9);
       const after = collect(moved);
       expect((await api(a.url, token, 'POST', `/api/v1/doctors/${doctor.id}/queue/call-next`)).status).to.equal(200);
-      await waitFor(() => after.length === 1 && seenA.length === 10, 5000, 'the next event after the move');
-      expect(after[0].version).to.equal(10);
+      // Events of versions 8–9 may still arrive after the snapshot (the relay moved to A meanwhile): a screen ignores those.
+      const fresh = () => after.filter((e) => e.version > snapshot.version);
+      await waitFor(() => fresh().length === 1 && seenA.length === 10, 5000, 'the next event after the move')
+        .catch((err) => { throw new Error(`${err.message}: A saw ${seenA.map((e) => e.version)}, the moved screen saw ${after.map((e) => e.version)}\n${a.output().slice(-3000)}`); });
+      expect(fresh()[0].version).to.equal(10);
       expect(seenA.map((e) => e.version)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     } finally {
       moved.close();
