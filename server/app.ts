@@ -13,6 +13,7 @@ import type { AppContext } from './core/context';
 import { models } from './models';
 import { apiRouters } from './routes';
 import { healthRouter } from './health/health.routes';
+import { displayRouter } from './display/display.routes';
 import { purgeExpiredKeys } from './appointments/idempotency';
 
 export interface CreateAppOptions {
@@ -58,6 +59,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   app.use(jsonBody());
 
   app.use(healthRouter(ctx));
+  app.use(displayRouter(ctx));
   const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Clinic front desk API' }));

@@ -2,10 +2,11 @@ import type { Router } from 'express';
 import type { App } from '../../server/app';
 import { apiRouters } from '../../server/routes';
 import { healthRouter } from '../../server/health/health.routes';
+import { displayRouter } from '../../server/display/display.routes';
 
 export interface RouteInfo { method: string; path: string; openapiPath: string }
 
-/** Every route the app registers (health and `/api/v1` features), read from the Express routers themselves. */
+/** Every route the app registers (health, the display page and `/api/v1` features), read from the Express routers themselves. */
 export function registeredRoutes(app: App): RouteInfo[] {
   const out: RouteInfo[] = [];
   const walk = (router: Router, prefix: string) => {
@@ -18,6 +19,7 @@ export function registeredRoutes(app: App): RouteInfo[] {
     }
   };
   walk(healthRouter(app.ctx), '');
+  walk(displayRouter(app.ctx), '');
   for (const make of apiRouters) walk(make(app.ctx), '/api/v1');
   return out;
 }
