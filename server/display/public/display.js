@@ -83,7 +83,7 @@
 
   /**
    * @typedef {{ id: string, root: HTMLElement, name: HTMLElement, now: HTMLElement, tokenBox: HTMLElement,
-   *   next: HTMLElement, stale: HTMLElement, message: HTMLElement, snapshot: any, date: string|null,
+   *   next: HTMLElement, more: HTMLElement, stale: HTMLElement, message: HTMLElement, snapshot: any, date: string|null,
    *   version: number, generation: number, syncing: boolean, buffered: any[], lastHeardAt: number,
    *   calledKey: string|null, highlightTimer: any, retryTimer: any, lastDaySwitchAt: number }} Panel
    */
@@ -99,7 +99,7 @@
     var panel = {
       id: id, root: root,
       name: part('doctor-name', 'doctor-name'), now: part('now-calling', 'now-calling'), tokenBox: part('token-box'),
-      next: part('next-list', 'next-list'), stale: part('stale', 'stale'), message: part('message', 'panel-message'),
+      next: part('next-list', 'next-list'), more: part('more', 'next-more'), stale: part('stale', 'stale'), message: part('message', 'panel-message'),
       snapshot: null, date: null, version: -1, generation: 0, syncing: false, buffered: [], lastHeardAt: 0,
       calledKey: null, highlightTimer: null, retryTimer: null, lastDaySwitchAt: 0,
     };
@@ -118,15 +118,15 @@
     panel.root.setAttribute('data-state', text ? 'error' : 'live');
   }
 
-  /** Shrinks `el`'s font until it fits `box` (long doctor codes make long tokens). */
-  function fitText(el, box) {
+  /**
+   * Shrinks `el`'s font until it fits `box` (long doctor codes make long tokens). When that would shrink it
+   * below 60 %, `onTooSmall` may give it more room first (wrap at the hyphen, or a whole row).
+   */
+  function fitText(el, box, onTooSmall) {
     el.style.fontSize = '';
-    var avail = box.clientWidth;
-    var need = el.scrollWidth;
-    if (avail > 0 && need > avail) {
-      var size = parseFloat(getComputedStyle(el).fontSize);
-      el.style.fontSize = Math.floor(size * (avail / need) * 0.97) + 'px';
-    }
+    var scale = box.clientWidth > 0 ? box.clientWidth / el.scrollWidth : 1;
+    if (scale < 0.6 && onTooSmall && onTooSmall()) scale = box.clientWidth / el.scrollWidth;
+    if (scale < 1) el.style.fontSize = Math.floor(parseFloat(getComputedStyle(el).fontSize) * scale * 0.97) + 'px';
   }
 
   function render(panel) {
@@ -154,19 +154,17 @@
       empty.className = 'next-list__empty';
       empty.textContent = 'No one waiting';
       panel.next.appendChild(empty);
-    } else if (waiting.length > NEXT_COUNT) {
-      var more = document.createElement('li');
-      more.className = 'next-list__more';
-      more.textContent = '+' + (waiting.length - NEXT_COUNT) + ' more';
-      panel.next.appendChild(more);
     }
+    panel.more.textContent = waiting.length > NEXT_COUNT ? '+' + (waiting.length - NEXT_COUNT) + ' more' : '';
     fitPanel(panel);
   }
 
   function fitPanel(panel) {
-    fitText(panel.now, panel.tokenBox);
+    panel.now.classList.remove('panel__token--wrap');
+    fitText(panel.now, panel.tokenBox, function () { panel.now.classList.add('panel__token--wrap'); return true; });
     Array.prototype.forEach.call(panel.next.querySelectorAll('.next-list__item'), function (li) {
-      fitText(li.firstElementChild, li);
+      li.classList.remove('next-list__item--wide');
+      fitText(li.firstElementChild, li, function () { li.classList.add('next-list__item--wide'); return true; });
     });
   }
 
@@ -394,6 +392,8 @@
     var token = readToken();
     var ids = readDoctorIds();
     var badIds = ids.filter(function (id) { return !UUID_RE.test(id); });
+    // A new link typed into the same tab changes only the fragment: start over with it.
+    window.addEventListener('hashchange', function () { location.reload(); });
     ['pointerdown', 'keydown', 'touchstart'].forEach(function (type) {
       document.addEventListener(type, enableSound, { capture: true, passive: true });
     });
