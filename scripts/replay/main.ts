@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadDay } from './dataset';
 import { runReplay, type ReplayReport } from './replay';
+import { login, startServer, stopServer } from '../lib/server-process';
 
 /**
  * `npm run replay -- <csv> [--url http://host:port] [--speed N] [--concurrency N] [--rows N]`
@@ -33,30 +34,6 @@ function parseArgs(argv: string[]): Args {
   if (!(args.concurrency >= 1)) throw new Error('--concurrency must be at least 1');
   if (!(args.speed >= 0)) throw new Error('--speed must be 0 (as fast as possible) or more');
   return args;
-}
-
-/** Starts `node dist/server/main.js` with the embedded database and resolves with its base URL. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../server/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${out}`)), 90_000);
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const m = /API\s+(http:\/\/[^\s]+)\/api\/v1/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.stderr!.on('data', (chunk) => { out += chunk; });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
-  });
-  return { url, child };
-}
-
-async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = await res.json() as { access_token?: string };
-  if (res.status !== 200 || !body.access_token) throw new Error(`login as ${email} failed with ${res.status}`);
-  return body.access_token;
 }
 
 function printReport(r: ReplayReport): void {
@@ -118,10 +95,7 @@ async function main(): Promise<void> {
     if (args.json) fs.writeFileSync(args.json, JSON.stringify(report, null, 2));
     process.exitCode = report.ok ? 0 : 1;
   } finally {
-    if (child) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    }
+    if (child) await stopServer(child);
   }
 }
 
