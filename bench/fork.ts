@@ -43,3 +43,35 @@ export function cpuMs(pid: number): number {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
   } catch { return Number.NaN; }
 }
+
+/** CPU time (ms) used so far by every process named `postgres` (the cluster's backends and helpers). */
+export function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(pid));
+    } catch { /* gone */ }
+  }
+  return total;
+}
+
+/** Busy and total CPU time of the whole machine (clock ticks, all cores), from /proc/stat. */
+export function machineTicks(): { busy: number; total: number } {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch { return { busy: Number.NaN, total: Number.NaN }; }
+}
+
+/** Starts a CPU account of the server, PostgreSQL and the machine; the returned function closes it. */
+export function cpuAccount(serverPid: number): () => { server_ms: number; postgres_ms: number; machine_busy_pct: number } {
+  const s0 = cpuMs(serverPid);
+  const p0 = postgresCpuMs();
+  const m0 = machineTicks();
+  return () => {
+    const m1 = machineTicks();
+    return { server_ms: cpuMs(serverPid) - s0, postgres_ms: postgresCpuMs() - p0, machine_busy_pct: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 };
+  };
+}

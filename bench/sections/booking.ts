@@ -1,14 +1,15 @@
 import { addDays } from '../../server/core/clinic-time';
 import { percentile } from '../../scripts/replay/http-client';
-import { cpuMs, runLoad } from '../fork';
+import { cpuAccount, runLoad } from '../fork';
 import type { BenchData } from '../setup';
 import type { BookingLoad, BookingPlan, LoadResult } from '../load/protocol';
 
 export interface ThroughputRow {
   workload: 'hot' | 'spread';
   concurrency: number;
-  api: { per_s: number; p50_ms: number; p99_ms: number; non201: number; server_cpu_pct: number };
-  baseline: { per_s: number; p50_ms: number; p99_ms: number; non201: number };
+  /** CPU per booking (ms): the server process, all PostgreSQL processes; and how busy the machine was (%, all cores). */
+  api: { per_s: number; p50_ms: number; p99_ms: number; non201: number; server_cpu_pct: number; server_ms_per_booking: number; postgres_ms_per_booking: number; machine_busy_pct: number };
+  baseline: { per_s: number; p50_ms: number; p99_ms: number; non201: number; postgres_ms_per_booking: number; machine_busy_pct: number };
   ratio: number;
 }
 
@@ -33,11 +34,15 @@ export async function bookingThroughput(o: { url: string; token: string; databas
     return { doctorIds: data.spreadDoctorIds, dates: days(data.today, 1 + 12 * k, 12), patientIds, perDay: 500 };
   };
   const api = async (plan: BookingPlan, concurrency: number, durationMs: number) => {
-    const cpu0 = cpuMs(o.serverPid);
+    const cpu = cpuAccount(o.serverPid);
     const r = await runLoad<LoadResult>('booking-worker', { kind: 'api', url: o.url, token: o.token, concurrency, durationMs, plan } satisfies BookingLoad);
-    return { r, cpuPct: ((cpuMs(o.serverPid) - cpu0) / r.elapsedMs) * 100 };
+    return { r, cpu: cpu() };
   };
-  const pg = (plan: BookingPlan, concurrency: number, durationMs: number) => runLoad<LoadResult>('booking-worker', { kind: 'pg', databaseUrl: o.databaseUrl, actorId: data.adminId, concurrency, durationMs, plan } satisfies BookingLoad);
+  const pg = async (plan: BookingPlan, concurrency: number, durationMs: number) => {
+    const cpu = cpuAccount(o.serverPid);
+    const r = await runLoad<LoadResult>('booking-worker', { kind: 'pg', databaseUrl: o.databaseUrl, actorId: data.adminId, concurrency, durationMs, plan } satisfies BookingLoad);
+    return { r, cpu: cpu() };
+  };
 
   // Warm up both paths (JIT, connection pools, plan caches) on a doctor of their own.
   const warm = { doctorIds: [data.hotDoctorIds[data.hotDoctorIds.length - 1]], dates: days(data.today, 1, 90), patientIds: data.patientIds.slice(0, 500), perDay: 500 };
@@ -47,13 +52,16 @@ export async function bookingThroughput(o: { url: string; token: string; databas
   for (const workload of ['hot', 'spread'] as const) {
     for (const concurrency of o.concurrencies) {
       const a = await api(planFor(workload), concurrency, o.durationMs);
-      const b = await pg(planFor(workload), concurrency, o.durationMs);
+      const { r: b, cpu: bCpu } = await pg(planFor(workload), concurrency, o.durationMs);
       const apiPerS = (a.r.statuses['201'] ?? 0) / (a.r.elapsedMs / 1000);
       const basePerS = (b.statuses['201'] ?? 0) / (b.elapsedMs / 1000);
       const row: ThroughputRow = {
         workload, concurrency,
-        api: { per_s: apiPerS, p50_ms: percentile(a.r.latencies, 50), p99_ms: percentile(a.r.latencies, 99), non201: non201(a.r), server_cpu_pct: a.cpuPct },
-        baseline: { per_s: basePerS, p50_ms: percentile(b.latencies, 50), p99_ms: percentile(b.latencies, 99), non201: non201(b) },
+        api: { per_s: apiPerS, p50_ms: percentile(a.r.latencies, 50), p99_ms: percentile(a.r.latencies, 99), non201: non201(a.r),
+          server_cpu_pct: (a.cpu.server_ms / a.r.elapsedMs) * 100, server_ms_per_booking: a.cpu.server_ms / a.r.count,
+          postgres_ms_per_booking: a.cpu.postgres_ms / a.r.count, machine_busy_pct: a.cpu.machine_busy_pct },
+        baseline: { per_s: basePerS, p50_ms: percentile(b.latencies, 50), p99_ms: percentile(b.latencies, 99), non201: non201(b),
+          postgres_ms_per_booking: bCpu.postgres_ms / b.count, machine_busy_pct: bCpu.machine_busy_pct },
         ratio: apiPerS / basePerS,
       };
       if (row.api.non201 || row.baseline.non201) o.log(`  ${workload} c=${concurrency}: not booked: api ${JSON.stringify(a.r.statuses)} ${a.r.errors[0] ?? ''} baseline ${JSON.stringify(b.statuses)} ${b.errors[0] ?? ''}`);
