@@ -44,12 +44,20 @@ export function cpuMs(pid: number): number {
   } catch { return Number.NaN; }
 }
 
-/** CPU time (ms) used so far by every process named `postgres` (the cluster's backends and helpers). */
+/**
+ * CPU time (ms) used so far by PostgreSQL: every live process named `postgres`, plus what the postmaster's
+ * exited children (closed connections' backends) used, which the kernel adds to its cutime/cstime.
+ */
 export function postgresCpuMs(): number {
   let total = 0;
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(pid));
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+      const parent = fs.readFileSync(`/proc/${f[1]}/comm`, 'utf8').trim();
+      if (parent !== 'postgres') total += ((Number(f[13]) + Number(f[14])) * 1000) / 100; // the postmaster: reaped children
     } catch { /* gone */ }
   }
   return total;
@@ -63,6 +71,14 @@ export function machineTicks(): { busy: number; total: number } {
     const total = f.reduce((a, b) => a + b, 0);
     return { busy: total - idle, total };
   } catch { return { busy: Number.NaN, total: Number.NaN }; }
+}
+
+/** How busy the machine is (% of all cores) over `ms`, before anything is measured: other work skews every figure. */
+export async function machineBusyPct(ms: number): Promise<number> {
+  const a = machineTicks();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = machineTicks();
+  return ((b.busy - a.busy) / (b.total - a.total)) * 100;
 }
 
 /** Starts a CPU account of the server, PostgreSQL and the machine; the returned function closes it. */

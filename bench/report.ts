@@ -5,7 +5,7 @@ import type { RealDayResult } from './sections/real-day';
 /** Everything one run measured; written to bench/results/latest.json. */
 export interface BenchReport {
   at: string;
-  machine: { cpus: number; cpu_model: string; node: string; postgres: string; database: 'embedded' | 'DATABASE_URL'; db_pool_max: string };
+  machine: { cpus: number; cpu_model: string; node: string; postgres: string; database: 'embedded' | 'DATABASE_URL'; db_pool_max: string; busy_before_pct: number };
   duration_ms_per_run: number;
   throughput: ThroughputRow[];
   rush?: RushResult;
@@ -34,7 +34,7 @@ export function judge(r: BenchReport): BenchReport['targets'] {
 /** The one table of a run, as Markdown (it reads on a terminal and pastes into the README). */
 export function renderTable(r: BenchReport): string {
   const out: string[] = [];
-  out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpu_model}; Node ${r.machine.node}; ${r.machine.postgres} (${r.machine.database}); DB_POOL_MAX ${r.machine.db_pool_max}`, '');
+  out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpu_model}; Node ${r.machine.node}; ${r.machine.postgres} (${r.machine.database}); DB_POOL_MAX ${r.machine.db_pool_max}; machine busy before the run: ${f(r.machine.busy_before_pct)} % (other work on the machine skews every figure)`, '');
   if (r.throughput.length) {
     out.push(`Booking throughput (${r.duration_ms_per_run / 1000} s per cell)`, '');
     out.push('| workload | concurrency | API bookings/s | API p50 / p99 ms | baseline (pg) bookings/s | baseline p50 / p99 ms | API / baseline | CPU ms per API booking: server + PostgreSQL | PostgreSQL CPU ms per baseline booking | machine busy API / baseline |');
@@ -44,7 +44,7 @@ export function renderTable(r: BenchReport): string {
     }
     out.push('');
   }
-  if (r.rush) out.push(`Morning rush: ${r.rush.requests} bookings at once, capacity ${r.rush.capacity} → ${r.rush.created} × 201, ${r.rush.conflicts} × 409, ${r.rush.server_errors} × 5xx/network${Object.keys(r.rush.other).length ? ` ${JSON.stringify(r.rush.other)}` : ''}; last answer after ${f(r.rush.last_answer_ms)} ms`, '');
+  if (r.rush) out.push(`Morning rush: ${r.rush.requests} bookings at once, capacity ${r.rush.capacity} → ${r.rush.created} × 201, ${r.rush.conflicts} × 409, ${r.rush.server_errors} × 5xx/network${Object.keys(r.rush.other).length ? ` ${JSON.stringify(r.rush.other)}` : ''}; last answer after ${f(r.rush.last_answer_ms)} ms (answer latency p50 ${f(r.rush.p50_ms)} ms, p99 ${f(r.rush.p99_ms)} ms)`, '');
   if (r.screens) {
     const s = r.screens;
     out.push(`Screen latency: ${s.connected}/${s.clients} Socket.IO clients in ${s.rooms} rooms, ${s.changes} changes at ${s.changes_per_s}/s, ${s.deliveries}/${s.expected_deliveries} events delivered`);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createLogger } from '../server/core/logger';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../server/core/embedded-db';
+import { machineBusyPct } from './fork';
 import { login, startServer, stopServer, type ServerProcess } from '../scripts/lib/server-process';
 import { ApiClient } from '../scripts/replay/http-client';
 import { createBenchData } from './setup';
@@ -64,11 +65,13 @@ async function main(): Promise<void> {
     log('creating doctors and patients…');
     const data = await createBenchData(api, token, { hot: 2 * concurrencies.length + 1, spread: 100, patients: 1000 });
 
+    const busyBefore = await machineBusyPct(2000);
+    if (busyBefore > 20) log(`warning: the machine is ${busyBefore.toFixed(0)} % busy before the run; figures will be low and noisy`);
     const report: BenchReport = {
       at: new Date().toISOString(),
       machine: {
         cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model.trim() ?? '?', node: process.version, postgres: await postgresVersion(databaseUrl),
-        database: db ? 'embedded' : 'DATABASE_URL', db_pool_max: process.env.DB_POOL_MAX ?? '20 (default)',
+        database: db ? 'embedded' : 'DATABASE_URL', db_pool_max: process.env.DB_POOL_MAX ?? '20 (default)', busy_before_pct: busyBefore,
       },
       duration_ms_per_run: durationMs, throughput: [], targets: [],
     };

@@ -13,7 +13,7 @@ export interface ThroughputRow {
   ratio: number;
 }
 
-export interface RushResult { requests: number; capacity: number; created: number; conflicts: number; server_errors: number; other: Record<string, number>; last_answer_ms: number; ok: boolean }
+export interface RushResult { requests: number; capacity: number; created: number; conflicts: number; server_errors: number; other: Record<string, number>; last_answer_ms: number; p50_ms: number; p99_ms: number; ok: boolean }
 
 const days = (today: string, from: number, n: number) => Array.from({ length: n }, (_, i) => addDays(today, from + i));
 const non201 = (r: LoadResult) => Object.entries(r.statuses).filter(([s]) => s !== '201').reduce((n, [, c]) => n + c, 0);
@@ -81,7 +81,7 @@ export async function morningRush(o: { url: string; token: string; data: BenchDa
   const serverErrors = Object.entries(r.statuses).filter(([s]) => !/^\d+$/.test(s) || Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
   const other = Object.fromEntries(Object.entries(r.statuses).filter(([s]) => s !== '201' && s !== '409'));
   return {
-    requests: o.requests, capacity: 10, created, conflicts, server_errors: serverErrors, other, last_answer_ms: r.elapsedMs,
+    requests: o.requests, capacity: 10, created, conflicts, server_errors: serverErrors, other, last_answer_ms: r.elapsedMs, p50_ms: percentile(r.latencies, 50), p99_ms: percentile(r.latencies, 99),
     ok: created === 10 && conflicts === o.requests - 10 && serverErrors === 0,
   };
 }
