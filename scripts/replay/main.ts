@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadDay } from './dataset';
 import { runReplay, type ReplayReport } from './replay';
-import { startServerProcess, type ServerProcess } from '../server-process';
+import { login, startServer, type ServerProcess } from '../lib/server-process';
 
 /**
  * `npm run replay -- <csv> [--url http://host:port] [--speed N] [--concurrency N] [--rows N]`
@@ -35,13 +35,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = await res.json() as { access_token?: string };
-  if (res.status !== 200 || !body.access_token) throw new Error(`login as ${email} failed with ${res.status}`);
-  return body.access_token;
-}
-
 function printReport(r: ReplayReport): void {
   const rows = r.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(34)} ${String(c.actual).padStart(7)}  (expected ${c.expected})`);
   const lat = Object.entries(r.latency_ms).filter(([k]) => k !== 'setup' && k !== 'verify')
@@ -65,7 +58,7 @@ async function main(): Promise<void> {
       if (!fs.existsSync(credFile)) fs.writeFileSync(credFile, JSON.stringify({ email: 'replay-admin@clinic.local', password: randomBytes(18).toString('base64url') }), { mode: 0o600 });
       const cred = JSON.parse(fs.readFileSync(credFile, 'utf8')) as { email: string; password: string };
       process.stdout.write('starting the server (embedded PostgreSQL under .data/replay)…\n');
-      server = await startServerProcess({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ADMIN_EMAIL: cred.email, ADMIN_PASSWORD: cred.password });
+      server = await startServer({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ADMIN_EMAIL: cred.email, ADMIN_PASSWORD: cred.password });
       url = server.url;
       token = await login(url, cred.email, cred.password);
     } else if (!token) {

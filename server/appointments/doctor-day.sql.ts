@@ -27,10 +27,8 @@ export interface BookingContextRow {
   idem_body: Record<string, unknown> | null;
 }
 
-/** Reads doctor, availability, capacity row, patient existence and a stored idempotency key at once (no lock). */
-export async function readBookingContext(sequelize: Sequelize, p: { doctorId: string; patientId: string; date: string; actorKey: string; key: string | null }, transaction?: Transaction): Promise<BookingContextRow> {
-  const [row] = await sequelize.query<BookingContextRow>(
-    `SELECT (d.id IS NOT NULL) AS doctor_exists, d.is_active, d.code, d.default_daily_capacity, d.working_days,
+/** Doctor, availability, capacity row, patient existence and stored key, in one read. Binds: `$doctorId $patientId $date $actorKey $key`. */
+export const BOOKING_CONTEXT_SQL = `SELECT (d.id IS NOT NULL) AS doctor_exists, d.is_active, d.code, d.default_daily_capacity, d.working_days,
             a.is_present AS av_is_present, a.capacity AS av_capacity,
             c.capacity AS cap_capacity, c.booked_count AS cap_booked,
             EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS patient_exists,
@@ -39,11 +37,21 @@ export async function readBookingContext(sequelize: Sequelize, p: { doctorId: st
        LEFT JOIN doctors d ON d.id = $doctorId
        LEFT JOIN doctor_availability a ON a.doctor_id = $doctorId AND a.date = $date
        LEFT JOIN doctor_day_capacity c ON c.doctor_id = $doctorId AND c.date = $date
-       LEFT JOIN idempotency_keys k ON k.actor_id = $actorKey AND k.key = $key`,
+       LEFT JOIN idempotency_keys k ON k.actor_id = $actorKey AND k.key = $key`;
+
+/** Reads doctor, availability, capacity row, patient existence and a stored idempotency key at once (no lock). */
+export async function readBookingContext(sequelize: Sequelize, p: { doctorId: string; patientId: string; date: string; actorKey: string; key: string | null }, transaction?: Transaction): Promise<BookingContextRow> {
+  const [row] = await sequelize.query<BookingContextRow>(
+    BOOKING_CONTEXT_SQL,
     { bind: { ...p }, type: QueryTypes.SELECT, transaction },
   );
   return row;
 }
+
+/** Locks the capacity row. Binds: `$doctorId $date`. */
+export const LOCK_DOCTOR_DAY_SQL = 'SELECT capacity, booked_count FROM doctor_day_capacity WHERE doctor_id = $doctorId AND date = $date FOR UPDATE';
+/** Creates the capacity row on a day's first booking. Binds: `$doctorId $date $cap`. */
+export const CREATE_DOCTOR_DAY_SQL = 'INSERT INTO doctor_day_capacity (doctor_id, date, capacity) VALUES ($doctorId, $date, $cap) ON CONFLICT (doctor_id, date) DO NOTHING';
 
 /**
  * Locks a doctor-day's capacity row (`SELECT … FOR UPDATE`), creating it on first use with
@@ -52,13 +60,13 @@ export async function readBookingContext(sequelize: Sequelize, p: { doctorId: st
  */
 export async function lockDoctorDay(sequelize: Sequelize, t: Transaction, doctorId: string, date: string, initialCapacity: number): Promise<{ capacity: number; booked_count: number }> {
   const select = () => sequelize.query<{ capacity: number; booked_count: number }>(
-    'SELECT capacity, booked_count FROM doctor_day_capacity WHERE doctor_id = $doctorId AND date = $date FOR UPDATE',
+    LOCK_DOCTOR_DAY_SQL,
     { bind: { doctorId, date }, type: QueryTypes.SELECT, transaction: t },
   );
   let [row] = await select();
   if (!row) {
     await sequelize.query(
-      'INSERT INTO doctor_day_capacity (doctor_id, date, capacity) VALUES ($doctorId, $date, $cap) ON CONFLICT (doctor_id, date) DO NOTHING',
+      CREATE_DOCTOR_DAY_SQL,
       { bind: { doctorId, date, cap: initialCapacity }, transaction: t },
     );
     [row] = await select();
@@ -73,20 +81,11 @@ export const APPOINTMENT_JSON = `jsonb_build_object(
   'created_at', to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'updated_at', to_char(ins.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 
-export interface InsertBookingParams {
-  doctorId: string; date: string; patientId: string; capacity: number; isWalkIn: boolean;
-  actorId: string | null; actorType: string | null; actorKey: string; key: string | null;
-}
-
 /**
- * With the day's row locked: takes the lowest free slot (1..capacity; a cancelled slot is free again),
- * inserts the appointment unless the patient already holds one that day, writes the audit event, bumps
- * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
- * @returns the appointment JSON, or null when the patient is already booked or no slot is free.
+ * The booking itself, one statement under the lock (see {@link insertBooking}).
+ * Binds: `$doctorId $date $patientId $capacity $isWalkIn $actorId $actorType $actorKey $key` (key '' when none).
  */
-export async function insertBooking(sequelize: Sequelize, t: Transaction, p: InsertBookingParams): Promise<Record<string, unknown> | null> {
-  const [row] = await sequelize.query<{ body: Record<string, unknown> }>(
-    `WITH free AS (
+export const INSERT_BOOKING_SQL = `WITH free AS (
        SELECT s FROM generate_series(1, $capacity::int) s
         WHERE NOT EXISTS (SELECT 1 FROM appointments x WHERE x.doctor_id = $doctorId AND x.date = $date AND x.slot = s AND x.status <> 'cancelled')
         ORDER BY s LIMIT 1),
@@ -105,7 +104,22 @@ export async function insertBooking(sequelize: Sequelize, t: Transaction, p: Ins
      idem AS (
        UPDATE idempotency_keys SET response_status = 201, response_body = (SELECT body FROM body)
         WHERE actor_id = $actorKey AND key = $key AND EXISTS (SELECT 1 FROM ins))
-     SELECT body FROM body`,
+     SELECT body FROM body`;
+
+export interface InsertBookingParams {
+  doctorId: string; date: string; patientId: string; capacity: number; isWalkIn: boolean;
+  actorId: string | null; actorType: string | null; actorKey: string; key: string | null;
+}
+
+/**
+ * With the day's row locked: takes the lowest free slot (1..capacity; a cancelled slot is free again),
+ * inserts the appointment unless the patient already holds one that day, writes the audit event, bumps
+ * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
+ * @returns the appointment JSON, or null when the patient is already booked or no slot is free.
+ */
+export async function insertBooking(sequelize: Sequelize, t: Transaction, p: InsertBookingParams): Promise<Record<string, unknown> | null> {
+  const [row] = await sequelize.query<{ body: Record<string, unknown> }>(
+    INSERT_BOOKING_SQL,
     { bind: { ...p, key: p.key ?? '' }, type: QueryTypes.SELECT, transaction: t },
   );
   return row?.body ?? null;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { io as connect } from 'socket.io-client';
-import type { ServerProcess } from '../../scripts/server-process';
+import type { ServerProcess } from '../../scripts/lib/server-process';
 import { freePort } from '../../server/core/embedded-db';
 import { dayFromToday, buildDoctor, buildPatient } from '../support/factories';
 import { testDatabaseUrl } from '../support/hooks';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ServerProcess } from '../../scripts/server-process';
+import type { ServerProcess } from '../../scripts/lib/server-process';
 import { dayFromToday, buildDoctor, buildPatient } from '../support/factories';
 import { adminToken, api, startServerOnTestDb } from '../support/processes';
 import { collect, connectClient, subscribe, waitFor } from '../support/socket';

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/app';
 
 describe('graceful shutdown', () => {
   let server: ServerProcess | undefined;
-  afterEach(() => { server?.kill(); server = undefined; });
+  afterEach(async () => { await server?.stop('SIGKILL'); server = undefined; });
 
   it('when SIGTERM arrives during requests, then in-flight requests finish 2xx, new connections are refused, exit 0', async function () {
     this.timeout(30_000);

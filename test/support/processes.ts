@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { signStaffToken } from '../../server/auth/tokens';
-import { startServerProcess, type ServerProcess } from '../../scripts/server-process';
+import { startServer, type ServerProcess } from '../../scripts/lib/server-process';
 import { testDatabaseUrl } from './hooks';
 
 /** The JWT secret every server process of a test shares. */
@@ -9,7 +9,7 @@ export const PROCESS_JWT_SECRET = 'process-test-secret-process-test-secret-0123'
 
 /** Starts `node dist/server/main.js` against this run's test database. */
 export function startServerOnTestDb(env: Record<string, string> = {}): Promise<ServerProcess> {
-  return startServerProcess({
+  return startServer({
     DATABASE_URL: testDatabaseUrl(), JWT_SECRET: PROCESS_JWT_SECRET, PORT: '0', LOG_LEVEL: 'warn', RELAY_INTERVAL_MS: '200', ...env,
   });
 }
