@@ -97,14 +97,19 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger, onConnectionCountChange: (n) => metrics.connectedScreens.set(n) });
 
   app.disable('x-powered-by');
+  app.set('etag', false); // API answers are small and not cached; hashing each body is wasted work
   app.set('trust proxy', 'loopback');
   app.use(drainer.middleware);
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(httpMetrics(metrics));
   // Swagger UI loads its own scripts and inline styles from 'self', which helmet's default CSP allows.
+  // The CSP string is built once here (helmet would rebuild it on every request).
   // No upgrade-insecure-requests: a clinic LAN may serve plain HTTP, with TLS (if any) at a proxy.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  const csp = Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives())
+    .filter(([k]) => k !== 'upgrade-insecure-requests').map(([k, v]) => `${k} ${[...(v as Iterable<string>)].join(' ')}`).join(';');
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use((_req, res, next) => { res.setHeader('Content-Security-Policy', csp); next(); });
   app.use(cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   app.use(jsonBody());
 

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Role } from './guard';
 
@@ -14,7 +15,13 @@ export interface StaffClaims { sub: string; role: Role; exp: number }
 /** A signed staff access token and its lifetime in seconds. */
 export interface IssuedToken { access_token: string; expires_in: number }
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+/** The HMAC key of a secret, made once (jose would otherwise import the raw bytes on every call). */
+const keys = new Map<string, KeyObject>();
+const key = (secret: string): KeyObject => {
+  let k = keys.get(secret);
+  if (!k) { k = createSecretKey(Buffer.from(secret, 'utf8')); keys.set(secret, k); }
+  return k;
+};
 
 /**
  * Signs an HS256 staff access token for user `userId`: `iss`, `aud`, `sub`, `iat`, `exp` (now + `ttlSeconds`)

@@ -18,7 +18,7 @@ export interface DbOptions {
 export function createSequelize(opts: DbOptions): Sequelize {
   return new Sequelize(opts.url, {
     dialect: 'postgres',
-    logging: (sql) => opts.logger.debug('sql', { sql: sql.slice(0, 500) }),
+    logging: opts.logger.isDebugEnabled() ? (sql) => opts.logger.debug('sql', { sql: sql.slice(0, 500) }) : false,
     models: opts.models,
     define: { underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     pool: { max: opts.poolMax, min: 0, acquire: opts.acquireTimeoutMs, idle: 10_000, evict: 5_000 },

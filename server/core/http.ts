@@ -47,6 +47,7 @@ export function routeLabel(req: Request, res: Response): string {
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    if (!logger.isInfoEnabled()) return next();
     res.on('finish', () => {
       const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = routeLabel(req, res);

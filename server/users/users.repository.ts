@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Role } from '../auth/guard';
 import { User, toUserDto, type UserDto } from './user.model';
@@ -33,8 +34,10 @@ export const userRepository = {
 
   /** The account behind a token's `sub`; one primary-key read per authenticated request. */
   async findForAuth(id: string): Promise<AccountForAuth | null> {
-    const u = await User.findByPk(id, { attributes: ['id', 'email', 'role', 'doctor_id', 'is_active'] });
-    return u ? { id: u.id, email: u.email, role: u.role, doctor_id: u.doctor_id, is_active: u.is_active } : null;
+    // Runs on every authenticated request: a plain query, no model instance.
+    const [u] = await User.sequelize!.query<AccountForAuth>('SELECT id, email, role, doctor_id, is_active FROM users WHERE id = $id',
+      { bind: { id }, type: QueryTypes.SELECT });
+    return u ?? null;
   },
 
   /** Locks and returns the account row inside `transaction` (for read-modify-write). */
