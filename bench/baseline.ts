@@ -2,39 +2,18 @@ import type { PoolClient } from 'pg';
 import { BOOKING_CONTEXT_SQL, CREATE_DOCTOR_DAY_SQL, INSERT_BOOKING_SQL, LOCK_DOCTOR_DAY_SQL, type BookingContextRow } from '../server/appointments/doctor-day.sql';
 import { effectiveCapacity } from '../server/appointments/booking.rules';
 import { keyOwner } from '../server/appointments/idempotency';
+import { statement, valuesFor } from '../server/core/sql';
 
 /**
  * The floor the booking API is measured against: the same statements the booking service sends
  * (imported from doctor-day.sql.ts, so the two cannot drift), issued with node-postgres — no HTTP, no auth,
- * no ORM.
+ * no ORM. Like the API, the statements under the lock run as named prepared statements.
  */
 
-/** A statement with `$name` binds rewritten for node-postgres: `$1..$n` in order of first use, and the names. */
-export interface PositionalSql { text: string; names: string[] }
-
-/** Rewrites `$name` binds (Sequelize style) to `$1..$n`; a name used twice gets the same number. */
-export function toPositional(sql: string): PositionalSql {
-  const names: string[] = [];
-  const text = sql.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
-    let i = names.indexOf(name);
-    if (i < 0) i = names.push(name) - 1;
-    return `$${i + 1}`;
-  });
-  return { text, names };
-}
-
-/** The values of `params` in the order of `sql.names`. @throws when one is missing (undefined). */
-export function valuesFor(sql: PositionalSql, params: Record<string, unknown>): unknown[] {
-  return sql.names.map((n) => {
-    if (params[n] === undefined) throw new Error(`no value for $${n}`);
-    return params[n];
-  });
-}
-
-const CONTEXT = toPositional(BOOKING_CONTEXT_SQL);
-const LOCK = toPositional(LOCK_DOCTOR_DAY_SQL);
-const CREATE = toPositional(CREATE_DOCTOR_DAY_SQL);
-const INSERT = toPositional(INSERT_BOOKING_SQL);
+const CONTEXT = statement(BOOKING_CONTEXT_SQL);
+const LOCK = statement(LOCK_DOCTOR_DAY_SQL);
+const CREATE = statement(CREATE_DOCTOR_DAY_SQL);
+const INSERT = statement(INSERT_BOOKING_SQL);
 
 export interface DirectBooking { patientId: string; doctorId: string; date: string; actorId: string | null }
 
@@ -49,16 +28,16 @@ export async function bookDirect(client: PoolClient, b: DirectBooking): Promise<
   if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) return { status: 409, body: null };
   await client.query('BEGIN');
   try {
-    const lock = () => client.query<{ capacity: number; booked_count: number }>(LOCK.text, valuesFor(LOCK, { ...b }));
+    const lock = () => client.query<{ capacity: number; booked_count: number }>({ name: LOCK.name, text: LOCK.text, values: valuesFor(LOCK, { ...b }) });
     let { rows: [day] } = await lock();
     if (!day) {
-      await client.query(CREATE.text, valuesFor(CREATE, { ...b, cap: effectiveCapacity(ctx) }));
+      await client.query({ name: CREATE.name, text: CREATE.text, values: valuesFor(CREATE, { ...b, cap: effectiveCapacity(ctx) }) });
       ({ rows: [day] } = await lock());
     }
     if (day.booked_count >= day.capacity) { await client.query('ROLLBACK'); return { status: 409, body: null }; }
-    const { rows: [row] } = await client.query<{ body: Record<string, unknown> }>(INSERT.text, valuesFor(INSERT, {
+    const { rows: [row] } = await client.query<{ body: Record<string, unknown> }>({ name: INSERT.name, text: INSERT.text, values: valuesFor(INSERT, {
       ...b, capacity: day.capacity, isWalkIn: false, actorId: b.actorId, actorType: b.actorId ? 'user' : null, actorKey, key: '',
-    }));
+    }) });
     if (!row) { await client.query('ROLLBACK'); return { status: 409, body: null }; }
     await client.query('COMMIT');
     return { status: 201, body: row.body };

@@ -1,5 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
+import { runInTransaction, statement } from '../core/sql';
 
 /**
  * The SQL of a doctor-day's capacity row (`doctor_day_capacity`), the row every booking, cancellation
@@ -53,22 +54,19 @@ export const LOCK_DOCTOR_DAY_SQL = 'SELECT capacity, booked_count FROM doctor_da
 /** Creates the capacity row on a day's first booking. Binds: `$doctorId $date $cap`. */
 export const CREATE_DOCTOR_DAY_SQL = 'INSERT INTO doctor_day_capacity (doctor_id, date, capacity) VALUES ($doctorId, $date, $cap) ON CONFLICT (doctor_id, date) DO NOTHING';
 
+const LOCK = statement(LOCK_DOCTOR_DAY_SQL);
+const CREATE = statement(CREATE_DOCTOR_DAY_SQL);
+
 /**
  * Locks a doctor-day's capacity row (`SELECT … FOR UPDATE`), creating it on first use with
  * `INSERT … ON CONFLICT DO NOTHING` so concurrent first bookings of a day never collide.
  * @returns the locked row's capacity and booked count.
  */
-export async function lockDoctorDay(sequelize: Sequelize, t: Transaction, doctorId: string, date: string, initialCapacity: number): Promise<{ capacity: number; booked_count: number }> {
-  const select = () => sequelize.query<{ capacity: number; booked_count: number }>(
-    LOCK_DOCTOR_DAY_SQL,
-    { bind: { doctorId, date }, type: QueryTypes.SELECT, transaction: t },
-  );
+export async function lockDoctorDay(_sequelize: Sequelize, t: Transaction, doctorId: string, date: string, initialCapacity: number): Promise<{ capacity: number; booked_count: number }> {
+  const select = () => runInTransaction<{ capacity: number; booked_count: number }>(t, LOCK, { doctorId, date });
   let [row] = await select();
   if (!row) {
-    await sequelize.query(
-      CREATE_DOCTOR_DAY_SQL,
-      { bind: { doctorId, date, cap: initialCapacity }, transaction: t },
-    );
+    await runInTransaction(t, CREATE, { doctorId, date, cap: initialCapacity });
     [row] = await select();
   }
   return row;
@@ -106,6 +104,8 @@ export const INSERT_BOOKING_SQL = `WITH free AS (
         WHERE actor_id = $actorKey AND key = $key AND EXISTS (SELECT 1 FROM ins))
      SELECT body FROM body`;
 
+const INSERT = statement(INSERT_BOOKING_SQL);
+
 export interface InsertBookingParams {
   doctorId: string; date: string; patientId: string; capacity: number; isWalkIn: boolean;
   actorId: string | null; actorType: string | null; actorKey: string; key: string | null;
@@ -117,11 +117,8 @@ export interface InsertBookingParams {
  * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
  * @returns the appointment JSON, or null when the patient is already booked or no slot is free.
  */
-export async function insertBooking(sequelize: Sequelize, t: Transaction, p: InsertBookingParams): Promise<Record<string, unknown> | null> {
-  const [row] = await sequelize.query<{ body: Record<string, unknown> }>(
-    INSERT_BOOKING_SQL,
-    { bind: { ...p, key: p.key ?? '' }, type: QueryTypes.SELECT, transaction: t },
-  );
+export async function insertBooking(_sequelize: Sequelize, t: Transaction, p: InsertBookingParams): Promise<Record<string, unknown> | null> {
+  const [row] = await runInTransaction<{ body: Record<string, unknown> }>(t, INSERT, { ...p, key: p.key ?? '' });
   return row?.body ?? null;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
+import { runInTransaction, statement } from '../core/sql';
 import type { Sequelize } from 'sequelize-typescript';
 import { BadRequest, Conflict, Unprocessable } from '../core/errors';
 
@@ -61,18 +62,15 @@ export function replayFor(stored: { fingerprint: string; status: number | null; 
  * this waits for it (unique-index wait) and then returns what it stored, so concurrent duplicates get the replay.
  * @returns null when this request now owns the key, else the stored record.
  */
-export async function claimKey(sequelize: Sequelize, t: Transaction, owner: string, key: string, fp: string): Promise<{ fingerprint: string; status: number | null; body: Record<string, unknown> | null } | null> {
-  const inserted = await sequelize.query(
-    'INSERT INTO idempotency_keys (actor_id, key, fingerprint) VALUES ($owner, $key, $fp) ON CONFLICT (actor_id, key) DO NOTHING RETURNING 1 AS ok',
-    { bind: { owner, key, fp }, type: QueryTypes.SELECT, transaction: t },
-  );
+export async function claimKey(_sequelize: Sequelize, t: Transaction, owner: string, key: string, fp: string): Promise<{ fingerprint: string; status: number | null; body: Record<string, unknown> | null } | null> {
+  const inserted = await runInTransaction(t, CLAIM, { owner, key, fp });
   if (inserted.length) return null;
-  const [row] = await sequelize.query<{ fingerprint: string; status: number | null; body: Record<string, unknown> | null }>(
-    'SELECT fingerprint, response_status AS status, response_body AS body FROM idempotency_keys WHERE actor_id = $owner AND key = $key',
-    { bind: { owner, key }, type: QueryTypes.SELECT, transaction: t },
-  );
+  const [row] = await runInTransaction<{ fingerprint: string; status: number | null; body: Record<string, unknown> | null }>(t, STORED, { owner, key });
   return row ?? { fingerprint: fp, status: null, body: null };
 }
+
+const CLAIM = statement('INSERT INTO idempotency_keys (actor_id, key, fingerprint) VALUES ($owner, $key, $fp) ON CONFLICT (actor_id, key) DO NOTHING RETURNING 1 AS ok');
+const STORED = statement('SELECT fingerprint, response_status AS status, response_body AS body FROM idempotency_keys WHERE actor_id = $owner AND key = $key');
 
 /** Deletes keys older than the retention; returns how many. Run periodically. */
 export async function purgeExpiredKeys(sequelize: Sequelize): Promise<number> {
