@@ -33,10 +33,12 @@ export interface BookRequest {
 /** What the route answers: a fresh 201, or a replay of the first answer (`replayed`). */
 export interface BookResult { status: number; body: Record<string, unknown>; replayed: boolean }
 
+const alreadyBooked = (existingId: string) => new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on this day', { existing_id: existingId });
+const capacityFull = () => new Conflict('CAPACITY_FULL', 'This doctor-day is fully booked');
+
 async function fullOrAlreadyBooked(deps: BookingDeps, t: Transaction | undefined, req: BookRequest): Promise<never> {
   const existing = await findActiveBooking(deps.sequelize, t, req.patientId, req.doctorId, req.date);
-  if (existing) throw new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on this day', { existing_id: existing });
-  throw new Conflict('CAPACITY_FULL', 'This doctor-day is fully booked');
+  throw existing ? alreadyBooked(existing) : capacityFull();
 }
 
 /**
@@ -85,9 +87,8 @@ export async function bookAppointment(deps: BookingDeps, req: BookRequest): Prom
     return { ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint), replayed: true };
   }
   assertBookable(ctx, req.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
-  if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) {
-    return fullOrAlreadyBooked(deps, undefined, req);
-  }
+  if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
+  if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) throw capacityFull();
   try {
     return await withTransaction(deps.sequelize, async (t) => {
       if (req.key) {

@@ -1,6 +1,6 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
-import { runInTransaction, statement } from '../core/sql';
+import { runInTransaction, runPrepared, statement } from '../core/sql';
 
 /**
  * The SQL of a doctor-day's capacity row (`doctor_day_capacity`), the row every booking, cancellation
@@ -22,17 +22,20 @@ export interface BookingContextRow {
   cap_capacity: number | null;
   cap_booked: number | null;
   patient_exists: boolean;
+  /** The patient's active appointment on this doctor-day, when there is one. */
+  existing_id: string | null;
   /** A stored idempotency record for (actor, key), when one exists. */
   idem_fingerprint: string | null;
   idem_status: number | null;
   idem_body: Record<string, unknown> | null;
 }
 
-/** Doctor, availability, capacity row, patient existence and stored key, in one read. Binds: `$doctorId $patientId $date $actorKey $key`. */
+/** Doctor, availability, capacity row, patient existence, the patient's booking that day and stored key, in one read. Binds: `$doctorId $patientId $date $actorKey $key`. */
 export const BOOKING_CONTEXT_SQL = `SELECT (d.id IS NOT NULL) AS doctor_exists, d.is_active, d.code, d.default_daily_capacity, d.working_days,
             a.is_present AS av_is_present, a.capacity AS av_capacity,
             c.capacity AS cap_capacity, c.booked_count AS cap_booked,
             EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS patient_exists,
+            (SELECT id FROM appointments WHERE patient_id = $patientId AND doctor_id = $doctorId AND date = $date AND status <> 'cancelled') AS existing_id,
             k.fingerprint AS idem_fingerprint, k.response_status AS idem_status, k.response_body AS idem_body
        FROM (SELECT 1) one
        LEFT JOIN doctors d ON d.id = $doctorId
@@ -42,10 +45,7 @@ export const BOOKING_CONTEXT_SQL = `SELECT (d.id IS NOT NULL) AS doctor_exists, 
 
 /** Reads doctor, availability, capacity row, patient existence and a stored idempotency key at once (no lock). */
 export async function readBookingContext(sequelize: Sequelize, p: { doctorId: string; patientId: string; date: string; actorKey: string; key: string | null }, transaction?: Transaction): Promise<BookingContextRow> {
-  const [row] = await sequelize.query<BookingContextRow>(
-    BOOKING_CONTEXT_SQL,
-    { bind: { ...p }, type: QueryTypes.SELECT, transaction },
-  );
+  const [row] = await runPrepared<BookingContextRow>(sequelize, CONTEXT, { ...p, key: p.key ?? '' }, transaction);
   return row;
 }
 
@@ -54,6 +54,7 @@ export const LOCK_DOCTOR_DAY_SQL = 'SELECT capacity, booked_count FROM doctor_da
 /** Creates the capacity row on a day's first booking. Binds: `$doctorId $date $cap`. */
 export const CREATE_DOCTOR_DAY_SQL = 'INSERT INTO doctor_day_capacity (doctor_id, date, capacity) VALUES ($doctorId, $date, $cap) ON CONFLICT (doctor_id, date) DO NOTHING';
 
+const CONTEXT = statement(BOOKING_CONTEXT_SQL);
 const LOCK = statement(LOCK_DOCTOR_DAY_SQL);
 const CREATE = statement(CREATE_DOCTOR_DAY_SQL);
 
@@ -124,9 +125,8 @@ export async function insertBooking(_sequelize: Sequelize, t: Transaction, p: In
 
 /** The patient's active appointment on a doctor-day, if any. */
 export async function findActiveBooking(sequelize: Sequelize, t: Transaction | undefined, patientId: string, doctorId: string, date: string): Promise<string | null> {
-  const [row] = await sequelize.query<{ id: string }>(
-    `SELECT id FROM appointments WHERE patient_id = $patientId AND doctor_id = $doctorId AND date = $date AND status <> 'cancelled'`,
-    { bind: { patientId, doctorId, date }, type: QueryTypes.SELECT, transaction: t },
-  );
+  const [row] = await runPrepared<{ id: string }>(sequelize, ACTIVE_BOOKING, { patientId, doctorId, date }, t);
   return row?.id ?? null;
 }
+
+const ACTIVE_BOOKING = statement(`SELECT id FROM appointments WHERE patient_id = $patientId AND doctor_id = $doctorId AND date = $date AND status <> 'cancelled'`);

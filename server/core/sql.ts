@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize-typescript';
 
 /**
  * Hot-path statements: SQL written with `$name` binds (as Sequelize takes them), rewritten once to `$1..$n`
@@ -46,4 +47,20 @@ export async function runInTransaction<T>(t: Transaction, stmt: Statement, param
   if (!connection) throw new Error('runInTransaction needs an open managed transaction');
   const res = await connection.query({ name: stmt.name, text: stmt.text, values: valuesFor(stmt, params) });
   return res.rows as T[];
+}
+
+/**
+ * Runs `stmt` as a named prepared statement: inside `t` on its connection, otherwise on a connection taken
+ * from Sequelize's own pool (so its size and acquire timeout — the 503 — still apply) and given back at once.
+ */
+export async function runPrepared<T>(sequelize: Sequelize, stmt: Statement, params: Record<string, unknown>, t?: Transaction): Promise<T[]> {
+  if (t) return runInTransaction<T>(t, stmt, params);
+  const manager = sequelize.connectionManager as unknown as { getConnection(o: { type: string }): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
+  const connection = await manager.getConnection({ type: 'SELECT' });
+  try {
+    const res = await connection.query({ name: stmt.name, text: stmt.text, values: valuesFor(stmt, params) });
+    return res.rows as T[];
+  } finally {
+    await manager.releaseConnection(connection);
+  }
 }

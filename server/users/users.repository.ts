@@ -1,4 +1,7 @@
-import { QueryTypes } from 'sequelize';
+import type { Sequelize } from 'sequelize-typescript';
+import { runPrepared, statement } from '../core/sql';
+
+const ACCOUNT_FOR_AUTH = statement('SELECT id, email, role, doctor_id, is_active FROM users WHERE id = $id');
 import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Role } from '../auth/guard';
 import { User, toUserDto, type UserDto } from './user.model';
@@ -35,8 +38,7 @@ export const userRepository = {
   /** The account behind a token's `sub`; one primary-key read per authenticated request. */
   async findForAuth(id: string): Promise<AccountForAuth | null> {
     // Runs on every authenticated request: a plain query, no model instance.
-    const [u] = await User.sequelize!.query<AccountForAuth>('SELECT id, email, role, doctor_id, is_active FROM users WHERE id = $id',
-      { bind: { id }, type: QueryTypes.SELECT });
+    const [u] = await runPrepared<AccountForAuth>(User.sequelize as Sequelize, ACCOUNT_FOR_AUTH, { id });
     return u ?? null;
   },
 

@@ -7,7 +7,7 @@ import type { BookingContextRow } from '../../server/appointments/doctor-day.sql
 const ctx = (o: Partial<BookingContextRow> = {}): BookingContextRow => ({
   doctor_exists: true, is_active: true, code: 'DR_A', default_daily_capacity: 10, working_days: [1, 2, 3, 4, 5],
   av_is_present: null, av_capacity: null, cap_capacity: null, cap_booked: null, patient_exists: true,
-  idem_fingerprint: null, idem_status: null, idem_body: null, ...o,
+  existing_id: null, idem_fingerprint: null, idem_status: null, idem_body: null, ...o,
 });
 const window = { today: '2030-01-07', horizonDays: 90 };
 const code = (fn: () => void) => { try { fn(); return 'ok'; } catch (e) { return (e as { code: string }).code; } };
