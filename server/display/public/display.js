@@ -14,7 +14,7 @@
   var HIGHLIGHT_MS = 6000;
   var ACK_TIMEOUT_MS = 5000;
   var RESUBSCRIBE_DELAY_MS = 2000;
-  var WATCHDOG_MS = 60000; // heartbeats come every 15 s; a minute of silence → ask again
+  var WATCHDOG_MS = 35000; // heartbeats come every 15 s; two missed → ask again (and show "not live" if that fails)
   var REFUSED_RETRY_MS = 30000;
   var UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -219,6 +219,13 @@
       var buffered = panel.buffered;
       panel.buffered = [];
       if (err || !res) {
+        if (panel.snapshot) setStale(panel, true);
+        panel.retryTimer = setTimeout(function () { subscribe(panel); }, RESUBSCRIBE_DELAY_MS);
+        return;
+      }
+      if (res.error && res.error.code === 'SERVICE_UNAVAILABLE' && panel.snapshot) {
+        // The server is up but cannot read the queue (database outage): keep the last state, say it is not live, retry.
+        setStale(panel, true);
         panel.retryTimer = setTimeout(function () { subscribe(panel); }, RESUBSCRIBE_DELAY_MS);
         return;
       }
