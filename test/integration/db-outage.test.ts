@@ -8,7 +8,8 @@ import { createSequelize } from '../../server/core/db';
 import { migrateUp } from '../../server/core/migrator';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../server/core/embedded-db';
 import { startTestApp, type Agent, type TestApp } from '../support/app';
-import { buildDoctor } from '../support/factories';
+import { buildDoctor, buildPatient, dayFromToday } from '../support/factories';
+import { connectClient, subscribe } from '../support/socket';
 import { connect, sleep } from '../support/server-process';
 
 interface Outcome { kind: 'list' | 'create'; code?: string; status: number; ms: number; retryAfter?: string; contentType?: string; phase: Phase }
@@ -62,7 +63,25 @@ describe('database outage', () => {
         await sleep(20);
       }
     };
-    const workers = [0, 1, 2, 3].map(worker);
+    // Bookings too: one doctor-day, a fresh patient each time; afterwards its counts must agree.
+    const desk = await t.as('reception');
+    const today = dayFromToday(0);
+    const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor({ default_daily_capacity: 500, working_days: [1, 2, 3, 4, 5, 6, 7] })).expect(201)).body;
+    const patients: string[] = [];
+    for (let i = 0; i < 150; i++) patients.push((await desk.post('/api/v1/patients').send(buildPatient()).expect(201)).body.id);
+    const booked: string[] = [];
+    const bookingWorker = async () => {
+      for (let i = 0; running && i < patients.length; i++) {
+        const res = await desk.post('/api/v1/appointments').send({ patient_id: patients[i], doctor_id: doctor.id, date: today });
+        if (res.status === 201) booked.push(res.body.id);
+        outcomes.push({ kind: 'create', status: res.status, ms: 0, retryAfter: res.headers['retry-after'], contentType: res.headers['content-type'], phase });
+        await sleep(30);
+      }
+    };
+    // A waiting-room screen subscribed before the outage.
+    const screen = await connectClient(t.baseUrl, await t.screenToken([doctor.id]));
+    const before = await subscribe(screen, doctor.id);
+    const workers = [...[0, 1, 2, 3].map(worker), bookingWorker()];
 
     await sleep(400);
     phase = 'stopping';
@@ -73,7 +92,14 @@ describe('database outage', () => {
     const readyDown = await t.http.get('/ready');
     expect(readyDown.status).to.equal(503);
     expect(readyDown.headers['retry-after']).to.match(/^\d+$/);
-    await sleep(2_000);
+    // The screen stays connected; asking for the queue answers (not hangs) that the service is unavailable,
+    // so the page keeps its last state and marks it not live.
+    const askedAt = Date.now();
+    const ack = await new Promise<{ error?: { code: string } }>((resolve) => screen.emit('queue:subscribe', { doctor_id: doctor.id }, resolve as never));
+    expect(Date.now() - askedAt).to.be.below(5_000);
+    expect(ack.error?.code).to.equal('SERVICE_UNAVAILABLE');
+    expect(screen.connected).to.equal(true);
+    await sleep(1_500);
 
     phase = 'restarting';
     db = await startEmbeddedPostgres(path.join(dir, 'data'), 'clinic_outage', logger, { persistent: true, port: db.port });
@@ -88,6 +114,23 @@ describe('database outage', () => {
     await sleep(500);
     running = false;
     await Promise.all(workers);
+
+    // The screen resyncs on the same connection.
+    const after = await subscribe(screen, doctor.id);
+    expect(after.snapshot.version).to.be.at.least(before.snapshot.version);
+    screen.close();
+
+    // No booking is half-written: every 201 is stored, and the day's count equals its active appointments.
+    const [day] = await t.app.sequelize.query<{ booked_count: number; active: number; answered: number }>(
+      `SELECT c.booked_count,
+              (SELECT count(*)::int FROM appointments a WHERE a.doctor_id = c.doctor_id AND a.date = c.date AND a.status <> 'cancelled') AS active,
+              (SELECT count(*)::int FROM appointments a WHERE a.id IN (:ids)) AS answered
+         FROM doctor_day_capacity c WHERE c.doctor_id = :doctor AND c.date = :today`,
+      { replacements: { doctor: doctor.id, today, ids: booked.length ? booked : ['00000000-0000-0000-0000-000000000000'] }, type: QueryTypes.SELECT },
+    );
+    expect(day.booked_count).to.equal(day.active);
+    expect(day.answered).to.equal(booked.length);
+    expect(booked.length).to.be.greaterThan(0);
 
     // After recovery, plain requests work on the same app instance.
     const fresh = buildDoctor();
@@ -118,7 +161,7 @@ describe('database outage', () => {
       { replacements: { codes: [...sent.keys()] }, type: QueryTypes.SELECT },
     );
     const stored = new Map(rows.map((r) => [r.code, r]));
-    for (const o of outcomes.filter((x) => x.kind === 'create' && x.status === 201)) expect(stored.has(o.code!), `201 for ${o.code} but no row`).to.equal(true);
+    for (const o of outcomes.filter((x) => x.kind === 'create' && x.status === 201 && x.code)) expect(stored.has(o.code!), `201 for ${o.code} but no row`).to.equal(true);
     for (const row of rows) {
       const body = sent.get(row.code)!;
       expect(row).to.deep.include({ name: body.name, specialty: body.specialty, default_daily_capacity: 10, is_active: true });
