@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
 import { BOOKING_CONTEXT_SQL, CREATE_DOCTOR_DAY_SQL, INSERT_BOOKING_SQL, LOCK_DOCTOR_DAY_SQL, type BookingContextRow } from '../server/appointments/doctor-day.sql';
-import { effectiveCapacity } from '../server/appointments/booking.rules';
 import { keyOwner } from '../server/appointments/idempotency';
 import { statement, valuesFor } from '../server/core/sql';
 
@@ -31,7 +30,7 @@ export async function bookDirect(client: PoolClient, b: DirectBooking): Promise<
     const lock = () => client.query<{ capacity: number; booked_count: number }>({ name: LOCK.name, text: LOCK.text, values: valuesFor(LOCK, { ...b }) });
     let { rows: [day] } = await lock();
     if (!day) {
-      await client.query({ name: CREATE.name, text: CREATE.text, values: valuesFor(CREATE, { ...b, cap: effectiveCapacity(ctx) }) });
+      await client.query({ name: CREATE.name, text: CREATE.text, values: valuesFor(CREATE, { ...b }) });
       ({ rows: [day] } = await lock());
     }
     if (day.booked_count >= day.capacity) { await client.query('ROLLBACK'); return { status: 409, body: null }; }

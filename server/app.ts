@@ -24,7 +24,7 @@ import { useSocketAdapter } from './queue/socket-adapter';
 import type { Pool as PgPool } from 'pg';
 import { runSeeders } from './cli/seed-runner';
 import { authenticate } from './auth/authenticate';
-import { socketAuth } from './auth/socket-auth';
+import { registerActorRooms, socketAuth } from './auth/socket-auth';
 import { bootstrapAccounts, type BootstrapAccount } from './auth/bootstrap';
 import { createMetrics } from './metrics/metrics';
 import { httpMetrics } from './metrics/http-metrics';
@@ -94,7 +94,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const ctx: AppContext = { config, logger, sequelize, io, queue, metrics, onShutdown: (hook) => { shutdownHooks.push(hook); } };
   ctx.onShutdown(() => queue.stop()); // drain the outbox while the pool is still open
   io.use(socketAuth(ctx));
-  registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger, onConnectionCountChange: (n) => metrics.connectedScreens.set(n) });
+  registerActorRooms(io);
+  registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger, screens: metrics.connectedScreens });
 
   app.disable('x-powered-by');
   app.set('etag', false); // API answers are small and not cached; hashing each body is wasted work

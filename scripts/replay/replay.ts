@@ -140,7 +140,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
           { 'Idempotency-Key': `replay-${runTag}-${r.appointmentId}` });
         if (res.status === 201) { booked++; appointmentOf.set(r.appointmentId, res.body.id); }
       } else {
-        const res = await api.call('walk_in', 'POST', '/api/v1/walk-ins', { patient_id: patientId, doctor_id: doctor.id });
+        const res = await api.call('walk_in', 'POST', '/api/v1/walk-ins', { patient_id: patientId, doctor_id: doctor.id },
+          { 'Idempotency-Key': `replay-${runTag}-${r.appointmentId}` });
         if (res.status === 201) { booked++; appointmentOf.set(r.appointmentId, res.body.appointment.id); }
       }
     }, t);

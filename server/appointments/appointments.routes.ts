@@ -4,9 +4,10 @@ import type { AppContext } from '../core/context';
 import { allow, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
 import { bookAppointment, type ActorRef, type BookingDeps } from './booking.service';
 import { fingerprint, pickIdempotencyKey } from './idempotency';
+import { markNoShow } from '../queue/queue.service';
 import {
   appointmentHistory, cancelAppointment, doctorDaySummary, getAppointment, listDoctorDayAppointments, listPatientAppointments,
-  markNoShow, rescheduleAppointment, getAppointmentRow,
+  rescheduleAppointment, getAppointmentRow,
 } from './appointments.service';
 import { bookSchema, daySummarySchema, doctorDayListSchema, idSchema, patientListSchema, reasonSchema, rescheduleSchema } from './appointments.schemas';
 
@@ -171,7 +172,8 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [appointments]
    *     summary: Mark a booked or checked-in appointment as a no-show
-   *     description: 'Errors: 404; 409 INVALID_TRANSITION.'
+   *     description: 'A checked-in patient still waiting or called is skipped in the queue in the same transaction (the screens
+   *       drop the token), as POST /queue-entries/{id}/skip. Errors: 404; 409 INVALID_TRANSITION, CONCURRENT_UPDATE (retry).'
    *     x-roles: [admin, reception, doctor]
    *     x-doctor-scope: true
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
@@ -183,7 +185,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
    */
   r.post('/appointments/:id/no-show', allow('reception', 'doctor'), validate(reasonSchema), async (req, res) => {
     await scoped(req);
-    res.json(await markNoShow(ctx.sequelize, req.params.id as string, actorRef(req), req.body.reason || null));
+    res.json(await markNoShow({ ...deps, publisher: ctx.queue }, req.params.id as string, { ...actorRef(req), requestId: req.id }, req.body.reason || null));
   });
 
   /**

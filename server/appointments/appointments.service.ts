@@ -6,7 +6,7 @@ import { withTransaction } from '../core/transaction';
 import { page } from '../core/schemas';
 import { assertTransition, type AppointmentStatus } from './appointment-status';
 import { assertBookable, effectiveCapacity, isPresent } from './booking.rules';
-import { findActiveBooking, lockDoctorDay, readBookingContext } from './doctor-day.sql';
+import { lockDoctorDay, readBookingContext } from './doctor-day.sql';
 import { changeStatus, moveAppointment, readAppointment, type AppointmentRow } from './appointments.sql';
 import type { ActorRef, BookingDeps } from './booking.service';
 import { keyOwner } from './idempotency';
@@ -43,7 +43,7 @@ export async function cancelAppointment(sequelize: Sequelize, id: string, actor:
   return withTransaction(sequelize, async (t) => {
     const a = await getAppointmentRow(sequelize, id, t);
     assertTransition(a.status, 'cancelled');
-    await lockDoctorDay(sequelize, t, a.doctor_id, a.date, 1);
+    await lockDoctorDay(t, a.doctor_id, a.date);
     const body = await changeStatus(sequelize, t, {
       id, from: ['booked'], to: 'cancelled', releaseCapacity: { doctorId: a.doctor_id, date: a.date }, actorId: actor.id, actorType: actor.type, reason,
     });
@@ -52,11 +52,6 @@ export async function cancelAppointment(sequelize: Sequelize, id: string, actor:
     assertTransition(now.status, 'cancelled');
     throw new Conflict('CONCURRENT_UPDATE', 'The appointment was moved while this request ran; retry', undefined, { 'Retry-After': '1' });
   });
-}
-
-/** Marks an appointment a no-show (from booked or checked_in). @throws NotFound · Conflict `INVALID_TRANSITION` */
-export async function markNoShow(sequelize: Sequelize, id: string, actor: ActorRef, reason: string | null): Promise<Record<string, unknown>> {
-  return withTransaction(sequelize, (t) => transitionAppointment(sequelize, t, id, 'no_show', actor, reason));
 }
 
 /**
@@ -73,16 +68,16 @@ export async function rescheduleAppointment(deps: BookingDeps, id: string, to: {
     if (a.status !== 'booked') throw new Conflict('INVALID_TRANSITION', `An appointment that is ${a.status} cannot be rescheduled`, { from: a.status });
     const newDoctorId = to.doctor_id ?? a.doctor_id;
     if (newDoctorId === a.doctor_id && to.date === a.date) throw new Unprocessable('SAME_DOCTOR_DAY', 'The appointment is already on this doctor-day');
+    const days = [{ doctorId: a.doctor_id, date: a.date }, { doctorId: newDoctorId, date: to.date }]
+      .sort((x, y) => (x.doctorId === y.doctorId ? x.date.localeCompare(y.date) : x.doctorId.localeCompare(y.doctorId)));
+    const locked = new Map<string, { capacity: number; booked_count: number } | null>();
+    for (const d of days) locked.set(`${d.doctorId}|${d.date}`, await lockDoctorDay(t, d.doctorId, d.date));
+    const target = locked.get(`${newDoctorId}|${to.date}`);
+    // The rules are read under the locks, so a concurrent availability change is seen.
     const ctx = await readBookingContext(sequelize, { doctorId: newDoctorId, patientId: a.patient_id, date: to.date, actorKey: keyOwner(actor.id), key: null }, t);
     assertBookable(ctx, to.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
-    const days = [{ doctorId: a.doctor_id, date: a.date, cap: 1 }, { doctorId: newDoctorId, date: to.date, cap: effectiveCapacity(ctx) }]
-      .sort((x, y) => (x.doctorId === y.doctorId ? x.date.localeCompare(y.date) : x.doctorId.localeCompare(y.doctorId)));
-    const locked = new Map<string, { capacity: number; booked_count: number }>();
-    for (const d of days) locked.set(`${d.doctorId}|${d.date}`, await lockDoctorDay(sequelize, t, d.doctorId, d.date, d.cap));
-    const target = locked.get(`${newDoctorId}|${to.date}`)!;
-    const existing = await findActiveBooking(sequelize, t, a.patient_id, newDoctorId, to.date);
-    if (existing) throw new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on that day', { existing_id: existing });
-    if (target.booked_count >= target.capacity) throw new Conflict('CAPACITY_FULL', 'The new doctor-day is fully booked');
+    if (ctx.existing_id) throw new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on that day', { existing_id: ctx.existing_id });
+    if (!target || target.booked_count >= target.capacity) throw new Conflict('CAPACITY_FULL', 'The new doctor-day is fully booked');
     const body = await moveAppointment(sequelize, t, {
       id, oldDoctorId: a.doctor_id, oldDate: a.date, newDoctorId, newDate: to.date, capacity: target.capacity, actorId: actor.id, actorType: actor.type, reason,
     });
@@ -138,7 +133,7 @@ export async function appointmentHistory(sequelize: Sequelize, id: string) {
   const events = await sequelize.query(
     `SELECT id::text AS id, from_status, to_status, actor_id, actor_type, reason, data,
             to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
-       FROM appointment_events WHERE appointment_id = $id ORDER BY id`,
+       FROM appointment_events ev WHERE appointment_id = $id ORDER BY ev.id`, // ev.id: the bigint, not the text alias (which sorts '100' before '99')
     { bind: { id }, type: QueryTypes.SELECT },
   );
   return { appointment_id: id, events };

@@ -3,8 +3,8 @@ import type { Sequelize } from 'sequelize-typescript';
 import { Conflict } from '../core/errors';
 import { clinicToday } from '../core/clinic-time';
 import { withTransaction } from '../core/transaction';
-import { assertBookable, effectiveCapacity } from './booking.rules';
-import { findActiveBooking, insertBooking, lockDoctorDay, readBookingContext } from './doctor-day.sql';
+import { assertBookable } from './booking.rules';
+import { insertBooking, lockDoctorDay, readBookingContext } from './doctor-day.sql';
 import { claimKey, keyOwner, replayFor } from './idempotency';
 
 export interface BookingDeps {
@@ -36,9 +36,14 @@ export interface BookResult { status: number; body: Record<string, unknown>; rep
 const alreadyBooked = (existingId: string) => new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on this day', { existing_id: existingId });
 const capacityFull = () => new Conflict('CAPACITY_FULL', 'This doctor-day is fully booked');
 
-async function fullOrAlreadyBooked(deps: BookingDeps, t: Transaction | undefined, req: BookRequest): Promise<never> {
-  const existing = await findActiveBooking(deps.sequelize, t, req.patientId, req.doctorId, req.date);
-  throw existing ? alreadyBooked(existing) : capacityFull();
+/**
+ * Says why nothing was booked, from a fresh read (after the lock, so it sees what the locked statement saw):
+ * a rule that stopped holding meanwhile (doctor deactivated, day marked absent), the patient's booking, or a full day.
+ */
+async function whyNothingBooked(deps: BookingDeps, t: Transaction | undefined, req: BookRequest): Promise<never> {
+  const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key: null }, t);
+  assertBookable(ctx, req.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
+  throw ctx.existing_id ? alreadyBooked(ctx.existing_id) : capacityFull();
 }
 
 /**
@@ -51,9 +56,9 @@ export async function bookWithinTransaction(deps: BookingDeps, t: Transaction, r
   const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key: null }, t);
   assertBookable(ctx, req.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
   try {
-    return await lockAndInsert(deps, t, req, effectiveCapacity(ctx));
+    return await lockAndInsert(t, req);
   } catch (err) {
-    if (err instanceof NothingBooked) return fullOrAlreadyBooked(deps, t, req);
+    if (err instanceof NothingBooked) return whyNothingBooked(deps, t, req);
     throw err;
   }
 }
@@ -61,10 +66,10 @@ export async function bookWithinTransaction(deps: BookingDeps, t: Transaction, r
 /** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key). */
 class NothingBooked extends Error {}
 
-async function lockAndInsert(deps: BookingDeps, t: Transaction, req: BookRequest, initialCapacity: number): Promise<Record<string, unknown>> {
-  const day = await lockDoctorDay(deps.sequelize, t, req.doctorId, req.date, initialCapacity);
-  if (day.booked_count >= day.capacity) throw new NothingBooked();
-  const body = await insertBooking(deps.sequelize, t, {
+async function lockAndInsert(t: Transaction, req: BookRequest): Promise<Record<string, unknown>> {
+  const day = await lockDoctorDay(t, req.doctorId, req.date);
+  if (!day || day.booked_count >= day.capacity) throw new NothingBooked();
+  const body = await insertBooking(t, {
     doctorId: req.doctorId, date: req.date, patientId: req.patientId, capacity: day.capacity, isWalkIn: req.isWalkIn ?? false,
     actorId: req.actor.id, actorType: req.actor.type, actorKey: keyOwner(req.actor.id), key: req.key,
   });
@@ -92,15 +97,15 @@ export async function bookAppointment(deps: BookingDeps, req: BookRequest): Prom
   try {
     return await withTransaction(deps.sequelize, async (t) => {
       if (req.key) {
-        const stored = await claimKey(deps.sequelize, t, owner, req.key, req.fingerprint);
+        const stored = await claimKey(t, owner, req.key, req.fingerprint);
         if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
       }
-      const body = await lockAndInsert(deps, t, req, effectiveCapacity(ctx));
+      const body = await lockAndInsert(t, req);
       return { status: 201, body, replayed: false };
     });
   } catch (err) {
-    // Full, or the patient already holds the day: say which after the lock is released.
-    if (err instanceof NothingBooked) return fullOrAlreadyBooked(deps, undefined, req);
+    // Full, already booked, or the day closed meanwhile: say which after the lock is released.
+    if (err instanceof NothingBooked) return whyNothingBooked(deps, undefined, req);
     throw err;
   }
 }

@@ -51,26 +51,37 @@ export async function readBookingContext(sequelize: Sequelize, p: { doctorId: st
 
 /** Locks the capacity row. Binds: `$doctorId $date`. */
 export const LOCK_DOCTOR_DAY_SQL = 'SELECT capacity, booked_count FROM doctor_day_capacity WHERE doctor_id = $doctorId AND date = $date FOR UPDATE';
-/** Creates the capacity row on a day's first booking. Binds: `$doctorId $date $cap`. */
-export const CREATE_DOCTOR_DAY_SQL = 'INSERT INTO doctor_day_capacity (doctor_id, date, capacity) VALUES ($doctorId, $date, $cap) ON CONFLICT (doctor_id, date) DO NOTHING';
+/**
+ * Creates the capacity row on a day's first use, its capacity computed here from the committed availability
+ * override or the doctor's default (never from a value read before the lock). `FOR SHARE` on the doctor row
+ * waits for a running change of the doctor's default (which holds that row `FOR UPDATE`), so the row is
+ * created with the default that change leaves. Binds: `$doctorId $date`.
+ */
+export const CREATE_DOCTOR_DAY_SQL = `INSERT INTO doctor_day_capacity (doctor_id, date, capacity)
+     SELECT d.id, $date::date,
+            coalesce((SELECT a.capacity FROM doctor_availability a WHERE a.doctor_id = d.id AND a.date = $date::date), d.default_daily_capacity)
+       FROM doctors d WHERE d.id = $doctorId FOR SHARE OF d
+     ON CONFLICT (doctor_id, date) DO NOTHING`;
 
 const CONTEXT = statement(BOOKING_CONTEXT_SQL);
 const LOCK = statement(LOCK_DOCTOR_DAY_SQL);
 const CREATE = statement(CREATE_DOCTOR_DAY_SQL);
 
 /**
- * Locks a doctor-day's capacity row (`SELECT … FOR UPDATE`), creating it on first use with
- * `INSERT … ON CONFLICT DO NOTHING` so concurrent first bookings of a day never collide.
- * @returns the locked row's capacity and booked count.
+ * Locks a doctor-day's capacity row (`SELECT … FOR UPDATE`) inside `t`, creating it on first use with
+ * `INSERT … ON CONFLICT DO NOTHING` ({@link CREATE_DOCTOR_DAY_SQL}) so concurrent first uses of a day never
+ * collide. Every writer of a day's capacity (booking, cancel, reschedule, availability, the doctor's default)
+ * goes through this row, so they serialize.
+ * @returns the locked row's capacity and booked count; null when the doctor does not exist.
  */
-export async function lockDoctorDay(_sequelize: Sequelize, t: Transaction, doctorId: string, date: string, initialCapacity: number): Promise<{ capacity: number; booked_count: number }> {
+export async function lockDoctorDay(t: Transaction, doctorId: string, date: string): Promise<{ capacity: number; booked_count: number } | null> {
   const select = () => runInTransaction<{ capacity: number; booked_count: number }>(t, LOCK, { doctorId, date });
   let [row] = await select();
   if (!row) {
-    await runInTransaction(t, CREATE, { doctorId, date, cap: initialCapacity });
+    await runInTransaction(t, CREATE, { doctorId, date });
     [row] = await select();
   }
-  return row;
+  return row ?? null;
 }
 
 /** The JSON an appointment is answered with, built in SQL so a stored idempotent response is byte-for-byte the original. */
@@ -92,6 +103,9 @@ export const INSERT_BOOKING_SQL = `WITH free AS (
        INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by)
        SELECT $patientId, $doctorId, $date, free.s, 'booked', $isWalkIn, $actorId FROM free
         WHERE NOT EXISTS (SELECT 1 FROM appointments y WHERE y.patient_id = $patientId AND y.doctor_id = $doctorId AND y.date = $date AND y.status <> 'cancelled')
+          AND EXISTS (SELECT 1 FROM doctors d LEFT JOIN doctor_availability a ON a.doctor_id = d.id AND a.date = $date
+                       WHERE d.id = $doctorId AND d.is_active
+                         AND coalesce(a.is_present, extract(isodow FROM $date::date)::smallint = ANY (d.working_days)))
        RETURNING *),
      ev AS (
        INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, data)
@@ -114,19 +128,12 @@ export interface InsertBookingParams {
 
 /**
  * With the day's row locked: takes the lowest free slot (1..capacity; a cancelled slot is free again),
- * inserts the appointment unless the patient already holds one that day, writes the audit event, bumps
+ * inserts the appointment unless the patient already holds one that day or the day closed meanwhile (doctor
+ * deactivated, or marked absent — a statement after the lock sees those committed), writes the audit event, bumps
  * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
- * @returns the appointment JSON, or null when the patient is already booked or no slot is free.
+ * @returns the appointment JSON, or null when nothing was booked (already booked, no free slot, day closed).
  */
-export async function insertBooking(_sequelize: Sequelize, t: Transaction, p: InsertBookingParams): Promise<Record<string, unknown> | null> {
+export async function insertBooking(t: Transaction, p: InsertBookingParams): Promise<Record<string, unknown> | null> {
   const [row] = await runInTransaction<{ body: Record<string, unknown> }>(t, INSERT, { ...p, key: p.key ?? '' });
   return row?.body ?? null;
 }
-
-/** The patient's active appointment on a doctor-day, if any. */
-export async function findActiveBooking(sequelize: Sequelize, t: Transaction | undefined, patientId: string, doctorId: string, date: string): Promise<string | null> {
-  const [row] = await runPrepared<{ id: string }>(sequelize, ACTIVE_BOOKING, { patientId, doctorId, date }, t);
-  return row?.id ?? null;
-}
-
-const ACTIVE_BOOKING = statement(`SELECT id FROM appointments WHERE patient_id = $patientId AND doctor_id = $doctorId AND date = $date AND status <> 'cancelled'`);

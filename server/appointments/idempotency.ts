@@ -62,13 +62,19 @@ export function replayFor(stored: { fingerprint: string; status: number | null; 
  * this waits for it (unique-index wait) and then returns what it stored, so concurrent duplicates get the replay.
  * @returns null when this request now owns the key, else the stored record.
  */
-export async function claimKey(_sequelize: Sequelize, t: Transaction, owner: string, key: string, fp: string): Promise<{ fingerprint: string; status: number | null; body: Record<string, unknown> | null } | null> {
+export async function claimKey(t: Transaction, owner: string, key: string, fp: string): Promise<{ fingerprint: string; status: number | null; body: Record<string, unknown> | null } | null> {
   const inserted = await runInTransaction(t, CLAIM, { owner, key, fp });
   if (inserted.length) return null;
   const [row] = await runInTransaction<{ fingerprint: string; status: number | null; body: Record<string, unknown> | null }>(t, STORED, { owner, key });
   return row ?? { fingerprint: fp, status: null, body: null };
 }
 
+/** Stores the response of the request that claimed (owner, key), in its own transaction (before commit). */
+export async function storeResponse(t: Transaction, owner: string, key: string, status: number, body: unknown): Promise<void> {
+  await runInTransaction(t, STORE, { owner, key, status, body: JSON.stringify(body) });
+}
+
+const STORE = statement('UPDATE idempotency_keys SET response_status = $status, response_body = $body::jsonb WHERE actor_id = $owner AND key = $key');
 const CLAIM = statement('INSERT INTO idempotency_keys (actor_id, key, fingerprint) VALUES ($owner, $key, $fp) ON CONFLICT (actor_id, key) DO NOTHING RETURNING 1 AS ok');
 const STORED = statement('SELECT fingerprint, response_status AS status, response_body AS body FROM idempotency_keys WHERE actor_id = $owner AND key = $key');
 

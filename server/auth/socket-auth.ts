@@ -1,4 +1,4 @@
-import type { Socket } from 'socket.io';
+import type { Server as IoServer, Socket } from 'socket.io';
 import type { AppContext } from '../core/context';
 import type { Actor } from '../core/actor';
 import { resolveActor } from './authenticate';
@@ -36,4 +36,33 @@ export function socketAuth(ctx: AppContext) {
       },
     );
   };
+}
+
+/** The room every socket of one account joins on connect: `user:{id}` or `screen:{id}`. */
+export function actorRoom(actor: Pick<Actor, 'type' | 'id'>): string {
+  return `${actor.type}:${actor.id}`;
+}
+
+/**
+ * Puts each accepted socket in its account's room ({@link actorRoom}), so revoking a screen token or
+ * deactivating a user can close that account's live connections at once ({@link disconnectActor}).
+ */
+export function registerActorRooms(io: IoServer): void {
+  io.on('connection', (socket) => {
+    const actor = socket.data.actor as Actor | undefined;
+    if (actor) void socket.join(actorRoom(actor));
+  });
+}
+
+/**
+ * Closes every live socket of an account, on every instance (through the Socket.IO adapter). A closed
+ * screen reconnects and must authenticate again — a revoked token or a deactivated user is then refused.
+ * Never throws: a failure is logged (the account's next handshake is refused anyway).
+ */
+export async function disconnectActor(ctx: Pick<AppContext, 'io' | 'logger'>, actor: Pick<Actor, 'type' | 'id'>): Promise<void> {
+  try {
+    await Promise.resolve(ctx.io.in(actorRoom(actor)).disconnectSockets(true));
+  } catch (err) {
+    ctx.logger.warn('could not close the sockets of an account', { actor_type: actor.type, actor_id: actor.id, error: (err as Error).message });
+  }
 }

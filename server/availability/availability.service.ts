@@ -1,6 +1,8 @@
-import { Op, QueryTypes } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { Conflict, Unprocessable } from '../core/errors';
+import { withTransaction } from '../core/transaction';
+import { lockDoctorDay } from '../appointments/doctor-day.sql';
 import { addDays, daysBetween } from '../core/clinic-time';
 import { findDoctorOrThrow } from '../doctors/doctors.service';
 import { DoctorAvailability } from './availability.model';
@@ -12,24 +14,23 @@ export interface AvailabilityInput { date: string; is_present: boolean; capacity
 export const MAX_RANGE_DAYS = 92;
 
 /**
- * Sets a doctor-day's availability (upsert on (doctor_id, date)). When the day already has bookings, its
- * capacity row is locked (`FOR UPDATE`) and a capacity below the booked count is refused, in the same
- * transaction as the upsert.
+ * Sets a doctor-day's availability (upsert on (doctor_id, date)) under the day's capacity row lock, the row
+ * every booking of that day takes (created here when the day has none yet): a booking either commits before
+ * the change, and is counted, or waits for it and sees the new availability. A capacity below the booked
+ * count is refused.
  * @returns `created` true when a row was inserted (→ 201), false when updated (→ 200).
  * @throws NotFound `DOCTOR_NOT_FOUND` · Conflict `CAPACITY_BELOW_BOOKED` (details `{booked}`)
  */
 export async function setAvailability(sequelize: Sequelize, doctorId: string, input: AvailabilityInput, actorId: string | null): Promise<{ created: boolean; availability: EffectiveAvailability }> {
-  const doctor = await findDoctorOrThrow(doctorId);
-  return sequelize.transaction(async (transaction) => {
+  return withTransaction(sequelize, async (transaction) => {
+    // Doctor row FOR SHARE, then the day's capacity row: the lock order of every writer (see updateDoctor).
+    const doctor = await findDoctorOrThrow(doctorId, { transaction, mode: 'share' });
+    const day = (await lockDoctorDay(transaction, doctorId, input.date))!;
     const effectiveCapacity = input.capacity ?? doctor.default_daily_capacity;
-    const [day] = await sequelize.query<{ booked_count: number }>(
-      'SELECT booked_count FROM doctor_day_capacity WHERE doctor_id = :doctorId AND date = :date FOR UPDATE',
-      { replacements: { doctorId, date: input.date }, type: QueryTypes.SELECT, transaction },
-    );
-    if (day && effectiveCapacity < day.booked_count) {
+    if (effectiveCapacity < day.booked_count) {
       throw new Conflict('CAPACITY_BELOW_BOOKED', `This day already has ${day.booked_count} bookings; capacity cannot go below that`, { booked: day.booked_count });
     }
-    if (day) {
+    if (effectiveCapacity !== day.capacity) {
       await sequelize.query('UPDATE doctor_day_capacity SET capacity = :cap, updated_at = now() WHERE doctor_id = :doctorId AND date = :date',
         { replacements: { cap: effectiveCapacity, doctorId, date: input.date }, transaction });
     }

@@ -1,4 +1,4 @@
-import { BaseError, ConnectionAcquireTimeoutError, ConnectionError, DatabaseError, ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
+import { ConnectionAcquireTimeoutError, ConnectionError, ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
 import { AppError, Conflict, ServiceUnavailable, Unprocessable } from './errors';
 
 /** PostgreSQL SQLSTATE codes we act on (PostgreSQL manual, Appendix A). */
@@ -10,7 +10,6 @@ export const PG = {
   queryCanceled: '57014',
   adminShutdown: '57P01',
   cannotConnectNow: '57P03',
-  lockNotAvailable: '55P03',
 } as const;
 
 /** The SQLSTATE of a Sequelize or pg error, if any. */
@@ -53,6 +52,5 @@ export function mapDatabaseError(err: unknown): unknown {
   }
   if (sqlState(err) === PG.queryCanceled) return new AppError(504, 'DATABASE_TIMEOUT', 'The database took too long to answer');
   if (isUnavailableError(err)) return new ServiceUnavailable();
-  if (err instanceof DatabaseError || err instanceof BaseError) return err;
   return err;
 }

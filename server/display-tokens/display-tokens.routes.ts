@@ -3,6 +3,7 @@ import { validate } from '../core/http';
 import { actorId } from '../core/actor';
 import type { AppContext } from '../core/context';
 import { allow } from '../auth/guard';
+import { disconnectActor } from '../auth/socket-auth';
 import { listDisplayTokens, mintDisplayToken, revokeDisplayToken } from './display-tokens.service';
 import { listDisplayTokensSchema, mintDisplayTokenSchema, revokeDisplayTokenSchema } from './display-tokens.schemas';
 
@@ -20,7 +21,7 @@ import { listDisplayTokensSchema, mintDisplayTokenSchema, revokeDisplayTokenSche
  *         created_at: { type: string, format: date-time }
  *         revoked_at: { type: string, format: date-time, nullable: true }
  */
-export function displayTokensRouter(_ctx: AppContext): Router {
+export function displayTokensRouter(ctx: AppContext): Router {
   const r = Router();
 
   /**
@@ -86,6 +87,7 @@ export function displayTokensRouter(_ctx: AppContext): Router {
    */
   r.delete('/display-tokens/:id', allow('admin', 'reception'), validate(revokeDisplayTokenSchema), async (req, res) => {
     await revokeDisplayToken(req.params.id as string);
+    await disconnectActor(ctx, { type: 'screen', id: req.params.id as string });
     res.status(204).end();
   });
 

@@ -1,7 +1,8 @@
-import { Op, QueryTypes, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { Conflict, NotFound } from '../core/errors';
 import { page } from '../core/schemas';
+import { withTransaction } from '../core/transaction';
 import { Doctor, toDoctorDto, type DoctorDto } from './doctor.model';
 
 export interface DoctorInput {
@@ -19,8 +20,8 @@ function duplicateCode(err: unknown): never {
  * Loads a doctor or throws. Used by every feature that takes a doctor id.
  * @throws NotFound `DOCTOR_NOT_FOUND`
  */
-export async function findDoctorOrThrow(id: string): Promise<Doctor> {
-  const d = await Doctor.findByPk(id);
+export async function findDoctorOrThrow(id: string, lock?: { transaction: Transaction; mode: 'share' | 'update' }): Promise<Doctor> {
+  const d = await Doctor.findByPk(id, lock ? { transaction: lock.transaction, lock: lock.mode === 'share' ? lock.transaction.LOCK.SHARE : lock.transaction.LOCK.UPDATE } : {});
   if (!d) throw new NotFound('No doctor with this id', 'DOCTOR_NOT_FOUND');
   return d;
 }
@@ -37,10 +38,12 @@ export async function createDoctor(input: DoctorInput & { name: string; code: st
  * @throws NotFound `DOCTOR_NOT_FOUND` · Conflict `DOCTOR_CODE_TAKEN` · `CAPACITY_BELOW_BOOKED` (details `{dates}`)
  */
 export async function updateDoctor(sequelize: Sequelize, id: string, input: DoctorInput, today: string): Promise<DoctorDto> {
-  const d = await findDoctorOrThrow(id);
   const changes = { ...input };
   if (changes.specialty === '') changes.specialty = null;
-  await sequelize.transaction(async (transaction) => {
+  return withTransaction(sequelize, async (transaction) => {
+    // FOR UPDATE first: a day's first booking reads the default under FOR SHARE of this row (doctor, then
+    // capacity rows — the order every writer keeps), so it waits for this change and uses the new default.
+    const d = await findDoctorOrThrow(id, { transaction, mode: 'update' });
     const cap = changes.default_daily_capacity;
     if (cap !== undefined && cap !== d.default_daily_capacity) {
       const days = await sequelize.query<{ date: string; booked_count: number }>(
@@ -58,8 +61,8 @@ export async function updateDoctor(sequelize: Sequelize, id: string, input: Doct
       }
     }
     await d.update(changes, { transaction }).catch(duplicateCode);
+    return toDoctorDto(d);
   });
-  return toDoctorDto(d);
 }
 
 /** Lists doctors filtered by specialty (exact, case-insensitive), name/code words and activity; ordered by name. */

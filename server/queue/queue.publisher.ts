@@ -5,8 +5,6 @@ import type { Logger } from '../core/logger';
 import { doctorDayRoom, type QueueHeartbeatEvent, type QueueUpdatedEvent } from './queue.events';
 import { RelayLeader } from './relay-leader';
 
-/** Advisory-lock key: one relay at a time across all instances, so a room's events go out in version order. */
-const RELAY_LOCK_KEY = 724_311_002;
 const BATCH = 500;
 
 export interface QueuePublisherOptions {
@@ -51,9 +49,9 @@ async function broadcastInOrder(io: IoServer, room: string, event: string, paylo
 /**
  * The outbox relay. Every queue change writes its `queue:updated` payload to `queue_events` and calls
  * `pg_notify('queue_outbox')` in its own transaction. One instance — the {@link RelayLeader} — publishes:
- * woken by the notification (or, on itself, by the after-commit poke), it claims unpublished rows
- * (`published_at IS NULL`, `FOR UPDATE SKIP LOCKED`, under a transaction-scoped advisory lock as a second
- * guard), marks them published, commits, then emits them in id order, which is each room's version order.
+ * woken by the notification (or, on itself, by the after-commit poke), it reads unpublished rows
+ * (`published_at IS NULL`) and emits them in id order, which is each room's version order, marking each
+ * published once sent (at-least-once; screens drop versions they already hold).
  * It also runs every `relayIntervalMs`, so a crash between commit and emit loses nothing. With several
  * instances, emits reach every instance's sockets through the Socket.IO adapter (SOCKET_ADAPTER=postgres).
  * Each instance sends `queue:heartbeat {version}` to its own active rooms every `heartbeatIntervalMs`.
@@ -65,33 +63,45 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
   const timers: NodeJS.Timeout[] = [];
   const leader = new RelayLeader(o.databaseUrl, o.logger, o.relayIntervalMs, () => void runOnce());
 
-  interface Claimed { id: string; payload: QueueUpdatedEvent; request_id: string | null; waited_ms: number }
+  interface Pending { id: string; payload: QueueUpdatedEvent; request_id: string | null; waited_ms: number }
 
-  async function claimBatch(): Promise<Claimed[]> {
-    return o.sequelize.transaction(async (t) => {
-      const [{ locked }] = await o.sequelize.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($key) AS locked',
-        { bind: { key: RELAY_LOCK_KEY }, type: QueryTypes.SELECT, transaction: t });
-      if (!locked) return [];
-      const rows = await o.sequelize.query<Claimed>(
-        `UPDATE queue_events SET published_at = now()
-          WHERE id IN (SELECT id FROM queue_events WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-          RETURNING id, payload, request_id, extract(epoch FROM now() - created_at) * 1000 AS waited_ms`,
-        { type: QueryTypes.SELECT, transaction: t },
-      );
-      return rows.sort((a, b) => Number(a.id) - Number(b.id));
-    });
+  /** The oldest unpublished events, in id order. No lock is held while they are sent. */
+  async function pendingBatch(): Promise<Pending[]> {
+    return o.sequelize.query<Pending>(
+      `SELECT id, payload, request_id, extract(epoch FROM now() - created_at) * 1000 AS waited_ms
+         FROM queue_events WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH}`,
+      { type: QueryTypes.SELECT },
+    );
   }
 
+  /**
+   * Sends pending events in id order and marks each published only after the adapter accepted it; the
+   * first failed send ends the run (later events wait, so a room never skips a version) and the next run
+   * resends from there. Delivery is therefore at least once: a crash between send and mark resends an
+   * event, which screens ignore (its version is not above the one they hold).
+   */
   async function relay(): Promise<number> {
     let total = 0;
     for (;;) {
-      const events = await claimBatch();
-      for (const { payload: e, request_id, waited_ms } of events) {
-        await broadcastInOrder(o.io, doctorDayRoom(e.doctor_id, e.date), 'queue:updated', e);
+      const events = await pendingBatch();
+      const sent: string[] = [];
+      let failure: unknown = null;
+      for (const { id, payload: e, request_id, waited_ms } of events) {
+        try {
+          await broadcastInOrder(o.io, doctorDayRoom(e.doctor_id, e.date), 'queue:updated', e);
+        } catch (err) {
+          failure = err;
+          break;
+        }
+        sent.push(id);
         // The request that caused the change, so one id follows it from HTTP to the screens.
         o.logger.info('queue:updated emitted', { request_id, doctor_id: e.doctor_id, date: e.date, version: e.version, type: e.type, outbox_wait_ms: Math.round(Number(waited_ms)) });
       }
-      total += events.length;
+      if (sent.length) {
+        await o.sequelize.query('UPDATE queue_events SET published_at = now() WHERE id = ANY($ids::bigint[])', { bind: { ids: sent } });
+      }
+      total += sent.length;
+      if (failure) throw failure;
       if (events.length < BATCH) break;
     }
     if (o.onBacklog) {
@@ -124,15 +134,14 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
     if (!rooms.length) return;
     const keys = rooms.map((r) => { const [, doctor_id, date] = r.split(':'); return { doctor_id, date }; });
     const rows = await o.sequelize.query<{ doctor_id: string; date: string; version: string }>(
-      `SELECT k.doctor_id, k.date, coalesce(c.version, 0) AS version
+      `SELECT k.doctor_id, k.date::text AS date, coalesce(c.version, 0) AS version
          FROM jsonb_to_recordset($keys::jsonb) AS k(doctor_id uuid, date date)
          LEFT JOIN queue_counters c ON c.doctor_id = k.doctor_id AND c.date = k.date`,
       { bind: { keys: JSON.stringify(keys) }, type: QueryTypes.SELECT },
     );
     for (const r of rows) {
-      const date = typeof r.date === 'string' ? r.date : new Date(r.date).toISOString().slice(0, 10);
-      const e: QueueHeartbeatEvent = { doctor_id: r.doctor_id, date, version: Number(r.version) };
-      o.io.local.to(doctorDayRoom(r.doctor_id, date)).emit('queue:heartbeat', e);
+      const e: QueueHeartbeatEvent = { doctor_id: r.doctor_id, date: r.date, version: Number(r.version) };
+      o.io.local.to(doctorDayRoom(r.doctor_id, r.date)).emit('queue:heartbeat', e);
     }
   }
 
@@ -149,9 +158,9 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
       }, o.heartbeatIntervalMs).unref());
     },
     async stop() {
+      stopped = true; // first: no poke or loop starts another run while this one drains
       for (const t of timers) clearInterval(t);
       if (running) await running;
-      stopped = true;
       if (leader.isLeader) await relay().catch(() => 0);
       await leader.stop();
     },

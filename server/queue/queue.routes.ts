@@ -5,6 +5,7 @@ import { clinicToday } from '../core/clinic-time';
 import { allow, allowPublicQueue, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
 import { actOnEntry, callNext, checkIn, getQueueEntry, walkIn, type QueueActor, type QueueDeps } from './queue.service';
 import { publicQueue, queueEventsSince, staffQueue } from './queue.views';
+import { fingerprint, pickIdempotencyKey } from '../appointments/idempotency';
 import { checkInSchema, doctorDaySchema, entrySchema, eventsSchema, walkInSchema } from './queue.schemas';
 
 /**
@@ -81,21 +82,31 @@ export function queueRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [queue]
    *     summary: Book today (every booking rule applies) and check in, in one transaction
-   *     description: 'Errors: the booking errors (409 CAPACITY_FULL, ALREADY_BOOKED; 422 DOCTOR_UNAVAILABLE …).'
+   *     description: 'An Idempotency-Key (header, or body idempotency_key) makes a retry answer the first response
+   *       (header Idempotent-Replayed: true), as for POST /appointments. Errors: the booking errors (409 CAPACITY_FULL,
+   *       ALREADY_BOOKED, IDEMPOTENCY_KEY_IN_USE; 422 DOCTOR_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED …).'
    *     x-roles: [admin, reception]
+   *     parameters:
+   *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }
    *     requestBody:
    *       required: true
-   *       content: { application/json: { schema: { type: object, required: [patient_id, doctor_id], properties: { patient_id: { type: string, format: uuid }, doctor_id: { type: string, format: uuid } } } } }
+   *       content: { application/json: { schema: { type: object, required: [patient_id, doctor_id], properties: { patient_id: { type: string, format: uuid }, doctor_id: { type: string, format: uuid }, idempotency_key: { type: string, maxLength: 255 } } } } }
    *     responses:
    *       201: { description: 'The CheckIn fields plus `appointment`' }
    *       409: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/walk-ins', allow('reception'), validate(walkInSchema), async (req, res) => {
-    const result = await walkIn(deps, req.body.patient_id, req.body.doctor_id, actor(req));
-    ctx.metrics.bookings.inc({ outcome: 'booked' });
-    ctx.metrics.checkins.inc();
-    res.status(201).json(result);
+    const key = pickIdempotencyKey(req.get('idempotency-key'), req.body.idempotency_key);
+    const result = await walkIn(deps, req.body.patient_id, req.body.doctor_id, actor(req), { key, fingerprint: fingerprint('POST /api/v1/walk-ins', req.body) });
+    if (result.replayed) {
+      ctx.metrics.bookings.inc({ outcome: 'replayed' });
+      res.setHeader('Idempotent-Replayed', 'true');
+    } else {
+      ctx.metrics.bookings.inc({ outcome: 'booked' });
+      ctx.metrics.checkins.inc();
+    }
+    res.status(result.status).json(result.body);
   });
 
   /**

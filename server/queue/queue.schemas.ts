@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { clinicDate, idParams, uuid } from '../core/schemas';
 
 export const checkInSchema = { body: Joi.object({ appointment_id: uuid.required(), patient_id: uuid.required() }) };
-export const walkInSchema = { body: Joi.object({ patient_id: uuid.required(), doctor_id: uuid.required() }) };
+export const walkInSchema = { body: Joi.object({ patient_id: uuid.required(), doctor_id: uuid.required(), idempotency_key: Joi.string().min(1).max(255) }) };
 /** `date` defaults to today in the clinic's zone (filled in by the route). */
 export const doctorDaySchema = { params: idParams, query: Joi.object({ date: clinicDate }) };
 export const entrySchema = { params: idParams, body: Joi.object({}) };

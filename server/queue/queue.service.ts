@@ -4,7 +4,9 @@ import { Conflict, NotFound, Unprocessable } from '../core/errors';
 import { clinicToday } from '../core/clinic-time';
 import { withTransaction } from '../core/transaction';
 import { transitionAppointment } from '../appointments/appointments.service';
+import { changeStatus } from '../appointments/appointments.sql';
 import { bookWithinTransaction, type ActorRef, type BookingDeps } from '../appointments/booking.service';
+import { claimKey, keyOwner, replayFor, storeResponse } from '../appointments/idempotency';
 import type { QueuePublisher } from './queue.publisher';
 import { publicToken, type PublicQueueEntry, type QueueEntryStatus, type QueueEventType } from './queue.events';
 import {
@@ -41,10 +43,11 @@ async function queueChange<T>(
 
 interface CheckInTarget { id: string; patient_id: string; doctor_id: string; date: string; slot: number; status: string; code: string }
 
+/** Reads an appointment for check-in; with `t`, locks its row (`FOR UPDATE OF a`) until commit. */
 async function readCheckInTarget(sequelize: Sequelize, appointmentId: string, t?: Transaction): Promise<CheckInTarget> {
   const [row] = await sequelize.query<CheckInTarget>(
     `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status, d.code
-       FROM appointments a JOIN doctors d ON d.id = a.doctor_id WHERE a.id = $id`,
+       FROM appointments a JOIN doctors d ON d.id = a.doctor_id WHERE a.id = $id${t ? ' FOR UPDATE OF a' : ''}`,
     { bind: { id: appointmentId }, type: QueryTypes.SELECT, transaction: t },
   );
   if (!row) throw new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
@@ -60,16 +63,21 @@ function assertCheckInable(status: string): void {
 
 async function checkInWithin(deps: QueueDeps, t: Transaction, target: CheckInTarget, actor: QueueActor): Promise<CheckInResult> {
   return queueChange(deps, t, target.doctor_id, target.date, actor, async (counter) => {
-    const now = await readCheckInTarget(deps.sequelize, target.id, t); // re-read under the lock: a racing check-in got there first
+    // Re-read and lock the appointment under the counter lock: a racing check-in may have got there first, or a
+    // reschedule moved it (new doctor-day, new slot) since the first read — everything below uses this row.
+    const now = await readCheckInTarget(deps.sequelize, target.id, t);
+    if (now.doctor_id !== target.doctor_id || now.date !== target.date) {
+      throw new Conflict('CONCURRENT_UPDATE', 'The appointment was moved while this request ran; retry', { doctor_id: now.doctor_id, date: now.date }, { 'Retry-After': '1' });
+    }
     assertCheckInable(now.status);
-    await transitionAppointment(deps.sequelize, t, target.id, 'checked_in', actor);
-    const token = publicToken(target.code, target.slot);
-    const row = await insertQueueEntry(deps.sequelize, t, { appointmentId: target.id, doctorId: target.doctor_id, date: target.date, position: counter.next_position, token });
+    await transitionAppointment(deps.sequelize, t, now.id, 'checked_in', actor);
+    const token = publicToken(now.code, now.slot);
+    const row = await insertQueueEntry(deps.sequelize, t, { appointmentId: now.id, doctorId: now.doctor_id, date: now.date, position: counter.next_position, token });
     return {
       type: 'checked_in', entry: row.entry, nextPosition: counter.next_position + 1,
       result: {
         queue_entry_id: row.id, queue_position: counter.next_position, checked_in_at: row.checked_in_at, token,
-        appointment_id: target.id, doctor_id: target.doctor_id, date: target.date,
+        appointment_id: now.id, doctor_id: now.doctor_id, date: now.date,
       },
     };
   });
@@ -90,18 +98,30 @@ export async function checkIn(deps: QueueDeps, appointmentId: string, patientId:
   return withTransaction(deps.sequelize, (t) => checkInWithin(deps, t, target, actor));
 }
 
+/** A walk-in's idempotency: the key (validated), scoped to the actor, and the request's fingerprint. */
+export interface WalkInKey { key: string | null; fingerprint: string }
+
 /**
  * A walk-in: books today's lowest free slot (every booking rule applies) and checks in, in one transaction.
- * Locks: the day's capacity row, then its queue counter (always in that order).
- * @returns the appointment and the check-in. @throws the booking errors and the check-in errors.
+ * Locks: the idempotency key (when given), the day's capacity row, then its queue counter (always in that order).
+ * A retry with the same key answers the first response (`replayed`), never a second booking.
+ * @returns `{status, body: {appointment, ...CheckInResult}, replayed}`. @throws the booking errors and the check-in errors;
+ *   Unprocessable `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
  */
-export async function walkIn(deps: QueueDeps, patientId: string, doctorId: string, actor: QueueActor): Promise<{ appointment: Record<string, unknown> } & CheckInResult> {
+export async function walkIn(deps: QueueDeps, patientId: string, doctorId: string, actor: QueueActor, idem: WalkInKey = { key: null, fingerprint: '' }): Promise<{ status: number; body: Record<string, unknown>; replayed: boolean }> {
   const date = clinicToday(deps.clinicTimezone, deps.now?.());
+  const owner = keyOwner(actor.id);
   return withTransaction(deps.sequelize, async (t) => {
+    if (idem.key) {
+      const stored = await claimKey(t, owner, idem.key, idem.fingerprint);
+      if (stored) return { ...replayFor(stored, idem.fingerprint), replayed: true };
+    }
     const appointment = await bookWithinTransaction(deps, t, { patientId, doctorId, date, actor, key: null, fingerprint: '', isWalkIn: true });
     const target = await readCheckInTarget(deps.sequelize, appointment.id as string, t);
     const checkin = await checkInWithin(deps, t, target, actor);
-    return { ...checkin, appointment: { ...appointment, status: 'checked_in' } };
+    const body = { ...checkin, appointment: { ...appointment, status: 'checked_in' } };
+    if (idem.key) await storeResponse(t, owner, idem.key, 201, body);
+    return { status: 201, body, replayed: false };
   });
 }
 
@@ -139,7 +159,7 @@ export async function getQueueEntry(sequelize: Sequelize, id: string): Promise<Q
  * the appointment's no_show is reverted to checked_in — the one move outside the machine, audited as `requeued`).
  * @throws NotFound · Conflict `INVALID_TRANSITION`
  */
-export async function actOnEntry(deps: QueueDeps, id: string, action: keyof typeof ENTRY_MOVES, actor: QueueActor) {
+export async function actOnEntry(deps: QueueDeps, id: string, action: keyof typeof ENTRY_MOVES, actor: QueueActor, reason: string | null = null) {
   const move = ENTRY_MOVES[action];
   const e = await getQueueEntry(deps.sequelize, id);
   return withTransaction(deps.sequelize, (t) => queueChange(deps, t, e.doctor_id, e.date, actor, async (counter) => {
@@ -149,15 +169,35 @@ export async function actOnEntry(deps: QueueDeps, id: string, action: keyof type
       const now = await readQueueEntry(deps.sequelize, id, t);
       throw new Conflict('INVALID_TRANSITION', `A queue entry that is ${now?.status} cannot be ${action === 'recall' ? 'recalled' : `${action}d`}`, { from: now?.status, action });
     }
-    if (action === 'serve') await transitionAppointment(deps.sequelize, t, e.appointment_id, 'completed', actor);
-    if (action === 'skip') await transitionAppointment(deps.sequelize, t, e.appointment_id, 'no_show', actor, 'skipped in queue');
+    let appointment: Record<string, unknown> | null = null;
+    if (action === 'serve') appointment = await transitionAppointment(deps.sequelize, t, e.appointment_id, 'completed', actor);
+    if (action === 'skip') appointment = await transitionAppointment(deps.sequelize, t, e.appointment_id, 'no_show', actor, reason ?? 'skipped in queue');
     if (action === 'requeue') {
-      await deps.sequelize.query(
-        `WITH upd AS (UPDATE appointments SET status = 'checked_in', updated_at = now() WHERE id = $id AND status = 'no_show' RETURNING id)
-         INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, reason) SELECT id, 'no_show', 'checked_in', $actorId, $actorType, 'requeued' FROM upd`,
-        { bind: { id: e.appointment_id, actorId: actor.id, actorType: actor.type }, transaction: t },
-      );
+      appointment = await changeStatus(deps.sequelize, t, { id: e.appointment_id, from: ['no_show'], to: 'checked_in', actorId: actor.id, actorType: actor.type, reason: 'requeued' });
     }
-    return { type: move.type, entry, nextPosition: position !== undefined ? position + 1 : undefined, result: { queue_entry_id: id, appointment_id: e.appointment_id, ...entry } };
+    return {
+      type: move.type, entry, nextPosition: position !== undefined ? position + 1 : undefined,
+      result: { queue_entry_id: id, appointment_id: e.appointment_id, ...entry, appointment },
+    };
   }));
+}
+
+/**
+ * Marks an appointment a no-show. A checked-in patient still in the queue (waiting or called) is skipped
+ * there in the same transaction — the screens drop the token — exactly as `POST /queue-entries/{id}/skip`.
+ * @returns the appointment JSON.
+ * @throws NotFound `APPOINTMENT_NOT_FOUND` · Conflict `INVALID_TRANSITION` · `CONCURRENT_UPDATE` (checked in meanwhile; retry)
+ */
+export async function markNoShow(deps: QueueDeps, appointmentId: string, actor: QueueActor, reason: string | null): Promise<Record<string, unknown>> {
+  const entryId = await activeEntryOf(deps.sequelize, appointmentId);
+  if (entryId) return (await actOnEntry(deps, entryId, 'skip', actor, reason ?? 'marked no-show')).appointment!;
+  return withTransaction(deps.sequelize, (t) => transitionAppointment(deps.sequelize, t, appointmentId, 'no_show', actor, reason));
+}
+
+async function activeEntryOf(sequelize: Sequelize, appointmentId: string): Promise<string | null> {
+  const [row] = await sequelize.query<{ id: string }>(
+    `SELECT id FROM queue_entries WHERE appointment_id = $appointmentId AND status IN ('waiting', 'called')`,
+    { bind: { appointmentId }, type: QueryTypes.SELECT },
+  );
+  return row?.id ?? null;
 }

@@ -17,13 +17,17 @@ const fail = (code: string, message: string) => ({ error: { code, message } });
  * Registers the `queue:subscribe` / `queue:unsubscribe` handlers (see queue.events.ts for the protocol).
  * The socket joins the room BEFORE the snapshot is read, so no committed change can fall between the
  * snapshot and the first event (an event the snapshot already holds has version ≤ snapshot.version and is
- * ignored by the client). A screen token may subscribe only to its own doctors.
+ * ignored by the client). A screen token may subscribe only to its own doctors. `screens` counts the
+ * connected screen-token sockets (the `clinic_connected_screens` gauge).
  */
-export function registerQueueSocket(io: IoServer, deps: { sequelize: Sequelize; clinicTimezone: string; logger: Logger; onConnectionCountChange?: (n: number) => void }): void {
+export function registerQueueSocket(io: IoServer, deps: { sequelize: Sequelize; clinicTimezone: string; logger: Logger; screens?: { inc(): void; dec(): void } }): void {
   io.on('connection', (raw) => {
     const socket = raw as unknown as QueueSocket;
-    deps.onConnectionCountChange?.(io.engine.clientsCount);
-    socket.on('disconnect', () => deps.onConnectionCountChange?.(io.engine.clientsCount));
+    if (socket.data.actor?.type === 'screen') {
+      // `clinic_connected_screens` counts screen-token sockets only (staff consoles are not screens).
+      deps.screens?.inc();
+      socket.on('disconnect', () => deps.screens?.dec());
+    }
 
     socket.on('queue:subscribe', async (req: QueueSubscribeRequest, ack: (res: Ack<QueueSubscribeResult>) => void) => {
       if (typeof ack !== 'function') return;

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { validate } from '../core/http';
 import type { AppContext } from '../core/context';
 import { allow } from '../auth/guard';
+import { disconnectActor } from '../auth/socket-auth';
 import { createUser, listUsers, updateUser } from './users.service';
 import { createUserSchema, listUsersSchema, updateUserSchema } from './users.schemas';
 
@@ -100,7 +101,13 @@ export function usersRouter(ctx: AppContext): Router {
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.patch('/users/:id', allow('admin'), validate(updateUserSchema), async (req, res) => {
-    res.json(await updateUser(ctx.sequelize, req.params.id as string, req.body));
+    const user = await updateUser(ctx.sequelize, req.params.id as string, req.body);
+    // A deactivated account, or one whose role or doctor changed, loses its live sockets; it may reconnect
+    // (and is authenticated afresh) if still active.
+    if (req.body.is_active === false || req.body.role !== undefined || req.body.doctor_id !== undefined) {
+      await disconnectActor(ctx, { type: 'user', id: user.id });
+    }
+    res.json(user);
   });
 
   return r;

@@ -223,5 +223,44 @@ describe('staff accounts, login and tokens', () => {
       expect(actors).to.deep.include({ type: 'user', id: userId, role: 'reception', doctor_id: null, email: (await t.account('reception')).email });
       expect(actors.some((a) => a.type === 'screen' && a.doctor_ids.includes(doctor.id))).to.equal(true);
     });
+
+    it('when a screen token is revoked or a user deactivated, then their live sockets close at once and reconnecting is refused', async () => {
+      const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body;
+      const minted = (await admin.post('/api/v1/display-tokens').send({ label: 'TV 2', doctor_ids: [doctor.id] }).expect(201)).body;
+      const u = await createUser();
+      const { access_token } = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body;
+      const other = await attempt({ token: await t.screenToken([doctor.id]) });
+      const screen = await attempt({ token: minted.token });
+      const staff = await attempt({ token: access_token });
+      if (!screen.ok || !staff.ok || !other.ok) throw new Error('setup: all three should connect');
+      const closed = (s: Socket) => new Promise<string>((resolve) => s.once('disconnect', (reason) => resolve(reason)));
+      const screenClosed = closed(screen.socket);
+      await admin.delete(`/api/v1/display-tokens/${minted.id}`).expect(204);
+      expect(await screenClosed).to.equal('io server disconnect');
+      const staffClosed = closed(staff.socket);
+      await admin.patch(`/api/v1/users/${u.id}`).send({ is_active: false }).expect(200);
+      expect(await staffClosed).to.equal('io server disconnect');
+      expect(other.socket.connected, 'another screen stays connected').to.equal(true);
+      for (const token of [minted.token, access_token]) {
+        const again = await attempt({ token });
+        expect(again.ok).to.equal(false);
+        if (!again.ok) expect(again.err.data?.code).to.equal('UNAUTHORIZED');
+      }
+    });
+
+    it('when screens and a staff console connect, then clinic_connected_screens counts the screens only', async () => {
+      const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body;
+      const gauge = async () => Number(/^clinic_connected_screens (\d+)$/m.exec((await t.http.get('/metrics').expect(200)).text)![1]);
+      const before = await gauge();
+      const s1 = await attempt({ token: await t.screenToken([doctor.id]) });
+      const s2 = await attempt({ token: await t.screenToken([doctor.id]) });
+      const staff = await attempt({ token: (await t.account('reception')).token });
+      expect([s1.ok, s2.ok, staff.ok]).to.deep.equal([true, true, true]);
+      expect(await gauge()).to.equal(before + 2);
+      if (s1.ok) s1.socket.disconnect();
+      const end = Date.now() + 2000;
+      while ((await gauge()) !== before + 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(await gauge()).to.equal(before + 1);
+    });
   });
 });

@@ -99,6 +99,44 @@ describe('check-in queue', () => {
     const [[c]] = await t.app.sequelize.query('SELECT version FROM queue_counters WHERE doctor_id = :d', { replacements: { d: doc.id } }) as [Array<{ version: string }>, unknown];
     expect(c.version).to.equal('1');
   });
+
+  it('when a walk-in is retried with the same Idempotency-Key, then the first answer is replayed and one patient is booked', async () => {
+    const doc = await newDoctor(admin, 5);
+    const [p] = await newPatients(desk, 1);
+    const key = `walkin-${doc.id}`;
+    const [a, b] = await Promise.all([0, 1].map(() => desk.post('/api/v1/walk-ins').set('Idempotency-Key', key).send({ patient_id: p, doctor_id: doc.id })));
+    expect([a.status, b.status]).to.deep.equal([201, 201]);
+    expect(b.body).to.deep.equal(a.body);
+    expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed']].filter(Boolean)).to.deep.equal(['true']);
+    const again = await desk.post('/api/v1/walk-ins').send({ patient_id: p, doctor_id: doc.id, idempotency_key: key }).expect(201);
+    expect(again.body).to.deep.equal(a.body);
+    const [[n]] = await t.app.sequelize.query('SELECT count(*)::int AS appts, (SELECT count(*)::int FROM queue_entries WHERE doctor_id = :d) AS entries FROM appointments WHERE doctor_id = :d', { replacements: { d: doc.id } }) as [Array<{ appts: number; entries: number }>, unknown];
+    expect(n).to.deep.equal({ appts: 1, entries: 1 });
+    const [q] = await newPatients(desk, 1);
+    const reused = await desk.post('/api/v1/walk-ins').set('Idempotency-Key', key).send({ patient_id: q, doctor_id: doc.id }).expect(422);
+    expect(reused.body.error).to.equal('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('when a checked-in patient is marked a no-show, then their queue entry is skipped with them (and requeue brings both back)', async () => {
+    const { doc, appts } = await bookedDay(2);
+    const first = (await checkIn(appts[0]).expect(201)).body;
+    await checkIn(appts[1]).expect(201);
+    const marked = await desk.post(`/api/v1/appointments/${appts[0].id}/no-show`).send({ reason: 'left the waiting room' }).expect(200);
+    expect(marked.body).to.include({ id: appts[0].id, status: 'no_show' });
+    const view = (await desk.get(`/api/v1/doctors/${doc.id}/queue`).expect(200)).body;
+    expect(view.waiting.map((e: { position: number }) => e.position)).to.deep.equal([2]);
+    const events = (await desk.get(`/api/v1/doctors/${doc.id}/queue/events`).query({ since_version: 2 }).expect(200)).body.events;
+    expect(events.map((e: { version: number; type: string; entry: { token: string } }) => `${e.version}:${e.type}:${e.entry.token}`)).to.deep.equal([`3:skipped:${doc.code}-001`]);
+    const history = (await desk.get(`/api/v1/appointments/${appts[0].id}/history`).expect(200)).body.events;
+    expect(history.at(-1)).to.include({ from_status: 'checked_in', to_status: 'no_show', reason: 'left the waiting room' });
+    const back = await desk.post(`/api/v1/queue-entries/${first.queue_entry_id}/requeue`).send({}).expect(200);
+    expect(back.body.appointment).to.include({ status: 'checked_in' });
+    // a booked (not yet arrived) patient is a plain no-show: no queue event
+    const [p] = await newPatients(desk, 1);
+    const later = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: today }).expect(201)).body;
+    await desk.post(`/api/v1/appointments/${later.id}/no-show`).send({}).expect(200);
+    expect((await desk.get(`/api/v1/doctors/${doc.id}/queue`).expect(200)).body.version).to.equal(4);
+  });
 });
 
 describe('live queue over Socket.IO', () => {
@@ -199,6 +237,35 @@ describe('live queue over Socket.IO', () => {
       t = await startTestApp({ HEARTBEAT_INTERVAL_MS: '300', RELAY_INTERVAL_MS: '200' });
       admin = await t.as('admin');
       desk = await t.as('reception');
+    }
+  });
+
+  it('when a send to the adapter fails, then the event stays unpublished and goes out on the next run, in order', async () => {
+    const { doc, appts } = await dayWith(2);
+    const client = await connectClient(t.baseUrl, await t.screenToken([doc.id]));
+    const adapter = t.app.io.of('/').adapter as unknown as { broadcast: (...a: unknown[]) => unknown };
+    const real = adapter.broadcast;
+    let failures = 0;
+    try {
+      await subscribe(client, doc.id);
+      const events = collect(client);
+      adapter.broadcast = function (this: unknown, ...args: unknown[]) {
+        const event = (args[0] as { data?: unknown[] }).data?.[0];
+        if (event === 'queue:updated' && failures < 5) { failures++; throw new Error('adapter down'); }
+        return real.apply(this, args);
+      };
+      await checkIn(appts[0]);
+      await checkIn(appts[1]);
+      await waitFor(() => failures >= 1, 3000, 'a failed send');
+      const [[row]] = await t.app.sequelize.query('SELECT count(*)::int AS n FROM queue_events WHERE doctor_id = :d AND published_at IS NULL', { replacements: { d: doc.id } }) as [Array<{ n: number }>, unknown];
+      expect(row.n, 'not marked published while unsent').to.be.greaterThan(0);
+      await waitFor(() => events.length >= 2, 5000, 'both events after the adapter recovers');
+      expect(events.map((e) => e.version)).to.deep.equal([1, 2]);
+      const [[after]] = await t.app.sequelize.query('SELECT count(*)::int AS n FROM queue_events WHERE doctor_id = :d AND published_at IS NULL', { replacements: { d: doc.id } }) as [Array<{ n: number }>, unknown];
+      expect(after.n).to.equal(0);
+    } finally {
+      adapter.broadcast = real;
+      client.close();
     }
   });
 
