@@ -33,7 +33,7 @@ export async function bookDirect(client: PoolClient, b: DirectBooking): Promise<
       await client.query({ name: CREATE.name, text: CREATE.text, values: valuesFor(CREATE, { ...b }) });
       ({ rows: [day] } = await lock());
     }
-    if (day.booked_count >= day.capacity) { await client.query('ROLLBACK'); return { status: 409, body: null }; }
+    if (!day || day.booked_count >= day.capacity) { await client.query('ROLLBACK'); return { status: 409, body: null }; }
     const { rows: [row] } = await client.query<{ body: Record<string, unknown> }>({ name: INSERT.name, text: INSERT.text, values: valuesFor(INSERT, {
       ...b, capacity: day.capacity, isWalkIn: false, actorId: b.actorId, actorType: b.actorId ? 'user' : null, actorKey, key: '',
     }) });

@@ -55,8 +55,9 @@ export async function cancelAppointment(sequelize: Sequelize, id: string, actor:
 }
 
 /**
- * Moves a booked appointment to another date (and optionally doctor) atomically: both days' capacity rows
- * are locked in a fixed order (doctor_id, then date) so two opposite reschedules cannot deadlock; the new
+ * Moves a booked appointment to another date (and optionally doctor) atomically: the doctor rows (FOR SHARE),
+ * then both days' capacity rows, are locked in a fixed order (doctor_id, then date) so two opposite
+ * reschedules, or a reschedule and a change of a doctor's default capacity, cannot deadlock; the new
  * day's lowest free slot is taken and the old one freed in one statement.
  * @throws NotFound · Conflict `INVALID_TRANSITION` · `CAPACITY_FULL` · `ALREADY_BOOKED` · Unprocessable
  *   `SAME_DOCTOR_DAY` and the booking rules' 422s for the new day.
@@ -70,6 +71,9 @@ export async function rescheduleAppointment(deps: BookingDeps, id: string, to: {
     if (newDoctorId === a.doctor_id && to.date === a.date) throw new Unprocessable('SAME_DOCTOR_DAY', 'The appointment is already on this doctor-day');
     const days = [{ doctorId: a.doctor_id, date: a.date }, { doctorId: newDoctorId, date: to.date }]
       .sort((x, y) => (x.doctorId === y.doctorId ? x.date.localeCompare(y.date) : x.doctorId.localeCompare(y.doctorId)));
+    // The lock order: doctor rows (FOR SHARE, by id) before capacity rows, as setAvailability and a day's
+    // first booking take them, so a change of a doctor's default capacity cannot deadlock with this.
+    await sequelize.query('SELECT 1 FROM doctors WHERE id IN ($a, $b) ORDER BY id FOR SHARE', { bind: { a: a.doctor_id, b: newDoctorId }, transaction: t });
     const locked = new Map<string, { capacity: number; booked_count: number } | null>();
     for (const d of days) locked.set(`${d.doctorId}|${d.date}`, await lockDoctorDay(t, d.doctorId, d.date));
     const target = locked.get(`${newDoctorId}|${to.date}`);

@@ -69,7 +69,7 @@ export async function claimKey(t: Transaction, owner: string, key: string, fp: s
   return row ?? { fingerprint: fp, status: null, body: null };
 }
 
-/** Stores the response of the request that claimed (owner, key), in its own transaction (before commit). */
+/** Stores the response of the request that claimed (owner, key), in the claiming transaction (so both commit or neither). */
 export async function storeResponse(t: Transaction, owner: string, key: string, status: number, body: unknown): Promise<void> {
   await runInTransaction(t, STORE, { owner, key, status, body: JSON.stringify(body) });
 }

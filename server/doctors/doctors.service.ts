@@ -17,11 +17,14 @@ function duplicateCode(err: unknown): never {
 }
 
 /**
- * Loads a doctor or throws. Used by every feature that takes a doctor id.
+ * Loads a doctor (used by every feature that takes a doctor id), optionally locking the row in `lock.transaction`: `share` (`FOR SHARE`: the day's capacity
+ * is about to be set from the doctor's default) or `no_key_update` (`FOR NO KEY UPDATE`: the default is about
+ * to change). Neither blocks the `FOR KEY SHARE` that foreign-key checks take when appointments or queue rows
+ * referencing the doctor are inserted, so a booking holding a capacity row never waits here.
  * @throws NotFound `DOCTOR_NOT_FOUND`
  */
-export async function findDoctorOrThrow(id: string, lock?: { transaction: Transaction; mode: 'share' | 'update' }): Promise<Doctor> {
-  const d = await Doctor.findByPk(id, lock ? { transaction: lock.transaction, lock: lock.mode === 'share' ? lock.transaction.LOCK.SHARE : lock.transaction.LOCK.UPDATE } : {});
+export async function findDoctorOrThrow(id: string, lock?: { transaction: Transaction; mode: 'share' | 'no_key_update' }): Promise<Doctor> {
+  const d = await Doctor.findByPk(id, lock ? { transaction: lock.transaction, lock: lock.mode === 'share' ? lock.transaction.LOCK.SHARE : lock.transaction.LOCK.NO_KEY_UPDATE } : {});
   if (!d) throw new NotFound('No doctor with this id', 'DOCTOR_NOT_FOUND');
   return d;
 }
@@ -34,16 +37,18 @@ export async function createDoctor(input: DoctorInput & { name: string; code: st
 
 /**
  * Changes a doctor. A new `default_daily_capacity` also applies to the capacity rows of days from `today`
- * on that have bookings and no override of their own, under their row locks, in one transaction.
+ * on that have one (a day gets its row at its first booking or availability change) and no override of
+ * their own, under their row locks, in one transaction.
  * @throws NotFound `DOCTOR_NOT_FOUND` · Conflict `DOCTOR_CODE_TAKEN` · `CAPACITY_BELOW_BOOKED` (details `{dates}`)
  */
 export async function updateDoctor(sequelize: Sequelize, id: string, input: DoctorInput, today: string): Promise<DoctorDto> {
   const changes = { ...input };
   if (changes.specialty === '') changes.specialty = null;
   return withTransaction(sequelize, async (transaction) => {
-    // FOR UPDATE first: a day's first booking reads the default under FOR SHARE of this row (doctor, then
-    // capacity rows — the order every writer keeps), so it waits for this change and uses the new default.
-    const d = await findDoctorOrThrow(id, { transaction, mode: 'update' });
+    // The doctor row first: a day's first booking reads the default under FOR SHARE of this row (doctor,
+    // then capacity rows — the order every path that takes both keeps), so it waits for this change and
+    // uses the new default.
+    const d = await findDoctorOrThrow(id, { transaction, mode: 'no_key_update' });
     const cap = changes.default_daily_capacity;
     if (cap !== undefined && cap !== d.default_daily_capacity) {
       const days = await sequelize.query<{ date: string; booked_count: number }>(

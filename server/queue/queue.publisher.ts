@@ -122,6 +122,7 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
           n += await relay();
         } catch (err) {
           o.logger.warn('outbox relay failed; the next run retries', { error: (err as Error).message });
+          again = false; // no tight retry loop on pokes: the next timer run (RELAY_INTERVAL_MS) tries again
         }
       } while (again && !stopped);
       return n;

@@ -3,7 +3,8 @@ import type { Sequelize } from 'sequelize-typescript';
 import { Conflict, NotFound, Unprocessable } from '../core/errors';
 import { clinicToday } from '../core/clinic-time';
 import { withTransaction } from '../core/transaction';
-import { transitionAppointment } from '../appointments/appointments.service';
+import { getAppointmentRow, transitionAppointment } from '../appointments/appointments.service';
+import { assertTransition } from '../appointments/appointment-status';
 import { changeStatus } from '../appointments/appointments.sql';
 import { bookWithinTransaction, type ActorRef, type BookingDeps } from '../appointments/booking.service';
 import { claimKey, keyOwner, replayFor, storeResponse } from '../appointments/idempotency';
@@ -46,8 +47,11 @@ interface CheckInTarget { id: string; patient_id: string; doctor_id: string; dat
 /** Reads an appointment for check-in; with `t`, locks its row (`FOR UPDATE OF a`) until commit. */
 async function readCheckInTarget(sequelize: Sequelize, appointmentId: string, t?: Transaction): Promise<CheckInTarget> {
   const [row] = await sequelize.query<CheckInTarget>(
-    `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status, d.code
-       FROM appointments a JOIN doctors d ON d.id = a.doctor_id WHERE a.id = $id${t ? ' FOR UPDATE OF a' : ''}`,
+    // No join: under FOR UPDATE, PostgreSQL re-checks only the locked row after a wait, so a joined doctors
+    // row would stay the old doctor's and a moved appointment would vanish from the result.
+    `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
+            (SELECT d.code FROM doctors d WHERE d.id = a.doctor_id) AS code
+       FROM appointments a WHERE a.id = $id${t ? ' FOR UPDATE' : ''}`,
     { bind: { id: appointmentId }, type: QueryTypes.SELECT, transaction: t },
   );
   if (!row) throw new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
@@ -103,7 +107,8 @@ export interface WalkInKey { key: string | null; fingerprint: string }
 
 /**
  * A walk-in: books today's lowest free slot (every booking rule applies) and checks in, in one transaction.
- * Locks: the idempotency key (when given), the day's capacity row, then its queue counter (always in that order).
+ * Locks: the idempotency key (when given), the day's capacity row (after the doctor row FOR SHARE when the day's
+ * row is created), then its queue counter, then the new appointment row — always in that order.
  * A retry with the same key answers the first response (`replayed`), never a second booking.
  * @returns `{status, body: {appointment, ...CheckInResult}, replayed}`. @throws the booking errors and the check-in errors;
  *   Unprocessable `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
@@ -191,7 +196,14 @@ export async function actOnEntry(deps: QueueDeps, id: string, action: keyof type
 export async function markNoShow(deps: QueueDeps, appointmentId: string, actor: QueueActor, reason: string | null): Promise<Record<string, unknown>> {
   const entryId = await activeEntryOf(deps.sequelize, appointmentId);
   if (entryId) return (await actOnEntry(deps, entryId, 'skip', actor, reason ?? 'marked no-show')).appointment!;
-  return withTransaction(deps.sequelize, (t) => transitionAppointment(deps.sequelize, t, appointmentId, 'no_show', actor, reason));
+  return withTransaction(deps.sequelize, async (t) => {
+    // Only from booked here: a patient checked in since the read above must go through the queue (retry).
+    const body = await changeStatus(deps.sequelize, t, { id: appointmentId, from: ['booked'], to: 'no_show', actorId: actor.id, actorType: actor.type, reason });
+    if (body) return body;
+    const now = await getAppointmentRow(deps.sequelize, appointmentId, t);
+    if (now.status !== 'checked_in') assertTransition(now.status, 'no_show');
+    throw new Conflict('CONCURRENT_UPDATE', 'The appointment changed while this request ran; retry', undefined, { 'Retry-After': '1' });
+  });
 }
 
 async function activeEntryOf(sequelize: Sequelize, appointmentId: string): Promise<string | null> {

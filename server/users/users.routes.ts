@@ -102,9 +102,9 @@ export function usersRouter(ctx: AppContext): Router {
    */
   r.patch('/users/:id', allow('admin'), validate(updateUserSchema), async (req, res) => {
     const user = await updateUser(ctx.sequelize, req.params.id as string, req.body);
-    // A deactivated account, or one whose role or doctor changed, loses its live sockets; it may reconnect
-    // (and is authenticated afresh) if still active.
-    if (req.body.is_active === false || req.body.role !== undefined || req.body.doctor_id !== undefined) {
+    // A deactivated account, or one whose role, doctor or password changed, loses its live sockets; it may
+    // reconnect (and is authenticated afresh) if still active.
+    if (req.body.is_active === false || req.body.role !== undefined || req.body.doctor_id !== undefined || req.body.password !== undefined) {
       await disconnectActor(ctx, { type: 'user', id: user.id });
     }
     res.json(user);

@@ -86,6 +86,56 @@ describe('races between the first read and the lock', () => {
     }
   });
 
+  it('when a doctor\'s default capacity change waits on a busy day, then bookings of the doctor\'s other days are not blocked behind it', async () => {
+    const busy = dayFromToday(4);
+    const doc = await newDoctor(admin, 10);
+    const [p, q] = await newPatients(desk, 2);
+    await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: busy }).expect(201);
+    const tx = await holdLock('SELECT 1 FROM doctor_day_capacity WHERE doctor_id = :d AND date = :date FOR UPDATE', { d: doc.id, date: busy });
+    let patch: Promise<{ status: number }> | null = null;
+    try {
+      patch = admin.patch(`/api/v1/doctors/${doc.id}`).send({ default_daily_capacity: 12 }).then((r) => r);
+      await blockedOn('doctor_day_capacity', 1);
+      // The PATCH holds the doctor row. A booking of another day inserts rows that reference the doctor (the
+      // foreign-key check takes FOR KEY SHARE on it): that must not wait for the PATCH, or a booking holding its
+      // own day's lock could deadlock with it.
+      const other = await t.app.sequelize.transaction(async (tx2) => {
+        await t.app.sequelize.query(`SET LOCAL lock_timeout = '500ms'`, { transaction: tx2 });
+        await t.app.sequelize.query('INSERT INTO queue_counters (doctor_id, date) VALUES (:d, :date)', { replacements: { d: doc.id, date: dayFromToday(40) }, transaction: tx2 });
+        return 'inserted';
+      });
+      expect(other).to.equal('inserted');
+    } finally {
+      await tx.commit();
+    }
+    expect((await patch!).status).to.equal(200);
+    expect(await dayInvariant(t, doc.id, busy)).to.include({ capacity: 12, booked_count: 1 });
+    // a day without a row yet is created with the new default
+    const fresh = dayFromToday(5);
+    await desk.post('/api/v1/appointments').send({ patient_id: q, doctor_id: doc.id, date: fresh }).expect(201);
+    expect(await dayInvariant(t, doc.id, fresh)).to.include({ capacity: 12 });
+  });
+
+  it('when a check-in waits on an appointment that is being moved to another doctor, then it is 409 CONCURRENT_UPDATE, never 404', async () => {
+    const today = dayFromToday(0);
+    const docA = await newDoctor(admin, 10);
+    const docB = await newDoctor(admin, 10);
+    const [p] = await newPatients(desk, 1);
+    const appt = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: docA.id, date: today }).expect(201)).body;
+    // an in-flight move holds the appointment row (as a reschedule does between its UPDATE and COMMIT)
+    const move = await holdLock('UPDATE appointments SET doctor_id = :b WHERE id = :id', { b: docB.id, id: appt.id });
+    const checkIn = desk.post('/api/v1/checkins').send({ appointment_id: appt.id, patient_id: p }).then((r) => r);
+    try {
+      await blockedOn('FROM appointments a', 1);
+    } finally {
+      await move.commit();
+    }
+    const res = await checkIn;
+    expect(res.status, JSON.stringify(res.body)).to.equal(409);
+    expect(res.body).to.include({ error: 'CONCURRENT_UPDATE' });
+    expect(res.body.details).to.include({ doctor_id: docB.id });
+  });
+
   it('when an appointment is rescheduled while its check-in waits on the queue counter, then the check-in is 409 CONCURRENT_UPDATE', async () => {
     const today = dayFromToday(0);
     const doc = await newDoctor(admin, 10);
