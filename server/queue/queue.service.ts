@@ -44,7 +44,7 @@ async function queueChange<T>(
 
 interface CheckInTarget { id: string; patient_id: string; doctor_id: string; date: string; slot: number; status: string; code: string }
 
-/** Reads an appointment for check-in; with `t`, locks its row (`FOR UPDATE OF a`) until commit. */
+/** Reads an appointment for check-in; with `t`, locks its row (`FOR UPDATE`) until commit. */
 async function readCheckInTarget(sequelize: Sequelize, appointmentId: string, t?: Transaction): Promise<CheckInTarget> {
   const [row] = await sequelize.query<CheckInTarget>(
     // No join: under FOR UPDATE, PostgreSQL re-checks only the locked row after a wait, so a joined doctors
