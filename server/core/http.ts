@@ -87,6 +87,8 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       const schema = schemas[part];
       if (!schema) continue;
       const input = part === 'body' ? (req.body ?? {}) : req[part];
+      const nul = pathOfNul(input, [part]);
+      if (nul) { problems.push({ path: nul, message: 'must not contain the NUL character (U+0000)' }); continue; }
       const { value, error } = schema.validate(input, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
       if (error) {
         for (const d of error.details) problems.push({ path: [part, ...d.path].join('.'), message: d.message });
@@ -97,6 +99,20 @@ export function validate(schemas: RequestSchemas): RequestHandler {
     if (problems.length) return next(new BadRequest(`The request is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems));
     next();
   };
+}
+
+/**
+ * The path of the first string holding U+0000, which PostgreSQL `text` cannot store (the driver would
+ * silently store the two characters `\0` instead), or null.
+ */
+function pathOfNul(v: unknown, path: (string | number)[], depth = 0): string | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? path.join('.') : null;
+  if (!v || typeof v !== 'object' || depth > 8) return null;
+  for (const [k, x] of Object.entries(v)) {
+    const hit = pathOfNul(x, [...path, k], depth + 1);
+    if (hit) return hit;
+  }
+  return null;
 }
 
 /** Renders an RFC 9457 problem with the legacy `{error, message, details}` members added. */

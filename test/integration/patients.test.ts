@@ -43,6 +43,16 @@ describe('patients API', () => {
     expect(paths).to.include.members(['body.first_name', 'body.age', 'body.phone', 'body.nickname']);
   });
 
+  it('when a text field or a query holds a NUL character, then 400 on that field and nothing is stored', async () => {
+    const body = buildPatient({ first_name: 'Ana\u0000Maria' });
+    const res = await api.post('/api/v1/patients').send(body).expect(400);
+    expect(res.body.error).to.equal('VALIDATION_ERROR');
+    expect(res.body.details).to.deep.equal([{ path: 'body.first_name', message: 'must not contain the NUL character (U+0000)' }]);
+    const [[n]] = await t.app.sequelize.query('SELECT count(*)::int AS n FROM patients WHERE phone LIKE :p', { replacements: { p: `%${body.phone}` } }) as [Array<{ n: number }>, unknown];
+    expect(n.n).to.equal(0);
+    expect((await api.get('/api/v1/patients').query({ q: 'Ana\u0000' }).expect(400)).body.details[0].path).to.equal('query.q');
+  });
+
   it('when the phone is not a real number, then 400 on body.phone', async () => {
     const res = await api.post('/api/v1/patients').send(buildPatient({ phone: '12345' })).expect(400);
     expect(res.body.details[0].path).to.equal('body.phone');
