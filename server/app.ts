@@ -99,7 +99,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
 
   app.disable('x-powered-by');
   app.set('etag', false); // API answers are small and not cached; hashing each body is wasted work
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(drainer.middleware);
   app.use(requestId());
   app.use(requestLog(logger));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import Joi from 'joi';
 import { IANAZone } from 'luxon';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
@@ -22,6 +23,8 @@ export interface Config {
   adminPassword?: string;
   /** Allowed CORS origins; empty means same-origin only. */
   corsOrigins: string[];
+  /** Express `trust proxy`: which hops' X-Forwarded-For to believe (req.ip, per-IP rate limits). */
+  trustProxy: number | string[];
   /** How many days ahead a booking may be made. */
   bookingHorizonDays: number;
   dbPoolMax: number;
@@ -61,6 +64,10 @@ const schema = Joi.object({
   ADMIN_EMAIL: Joi.string().email({ tlds: false }).empty(''),
   ADMIN_PASSWORD: Joi.string().min(12).empty(''),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  TRUST_PROXY: Joi.string().default('loopback').custom((v: string) => {
+    if (!parseTrustProxy(v)) throw new Error('invalid');
+    return v;
+  }).messages({ 'any.custom': '"TRUST_PROXY" must be a hop count, or a comma-separated list of IP addresses, CIDR subnets or loopback, linklocal, uniquelocal' }),
   BOOKING_HORIZON_DAYS: Joi.number().integer().min(1).max(3650).default(90),
   DB_POOL_MAX: Joi.number().integer().min(1).max(500).default(20),
   DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(3000),
@@ -98,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     adminEmail: value.ADMIN_EMAIL,
     adminPassword: value.ADMIN_PASSWORD,
     corsOrigins: String(value.CORS_ORIGINS).split(',').map((s: string) => s.trim()).filter(Boolean),
+    trustProxy: parseTrustProxy(value.TRUST_PROXY)!,
     bookingHorizonDays: value.BOOKING_HORIZON_DAYS,
     dbPoolMax: value.DB_POOL_MAX,
     dbAcquireTimeoutMs: value.DB_ACQUIRE_TIMEOUT_MS,
@@ -108,4 +116,21 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     heartbeatIntervalMs: value.HEARTBEAT_INTERVAL_MS,
     loginRateLimit: value.LOGIN_RATE_LIMIT,
   };
+}
+
+/**
+ * Parses `TRUST_PROXY` as Express takes it: a hop count (`1`), or addresses, CIDR subnets and the names
+ * `loopback`, `linklocal`, `uniquelocal` (comma-separated). @returns null when any part is neither.
+ */
+export function parseTrustProxy(v: string): number | string[] | null {
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const ok = (p: string) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+    const [addr, bits, extra] = p.split('/');
+    if (extra !== undefined || !isIP(addr)) return false;
+    if (bits === undefined) return true;
+    return /^\d+$/.test(bits) && Number(bits) <= (isIP(addr) === 4 ? 32 : 128);
+  };
+  return parts.length && parts.every(ok) ? parts : null;
 }

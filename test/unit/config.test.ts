@@ -24,4 +24,14 @@ describe('config', () => {
     expect(c).to.include({ port: 8080, clinicTimezone: 'Asia/Kolkata', defaultPhoneRegion: 'BR' });
     expect(c.corsOrigins).to.deep.equal(['https://a.example', 'https://b.example']);
   });
+
+  it('when TRUST_PROXY is a hop count, addresses, subnets or names, then Express gets it; anything else is refused', () => {
+    expect(loadConfig({}).trustProxy).to.deep.equal(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).to.equal(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16, ::1, fd00::/8, uniquelocal' }).trustProxy)
+      .to.deep.equal(['10.0.0.5', '192.168.0.0/16', '::1', 'fd00::/8', 'uniquelocal']);
+    for (const bad of ['nginx', '10.0.0.0/33', '10.0.0.1/8/1', 'true', ',']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).to.throw(ConfigError, /TRUST_PROXY/);
+    }
+  });
 });

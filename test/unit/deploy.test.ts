@@ -34,7 +34,7 @@ describe('deployment files', () => {
       for (const name of ['app', 'app2']) {
         const app = services[name]!;
         expect(app.depends_on, name).to.deep.include({ db: { condition: 'service_healthy' } });
-        expect(app.environment, name).to.include({ SOCKET_ADAPTER: 'postgres', PORT: '3000' });
+        expect(app.environment, name).to.include({ SOCKET_ADAPTER: 'postgres', PORT: '3000', TRUST_PROXY: 'loopback,uniquelocal' });
         expect(app.environment!.DATABASE_URL, name).to.match(/^postgres:\/\/[^@]+@db:5432\/clinic$/);
         expect(app.environment!.JWT_SECRET, `${name} needs a real secret`).to.match(/^\$\{JWT_SECRET:\?/);
         expect(JSON.stringify(app.healthcheck!.test), name).to.include('/ready');
