@@ -1,14 +1,13 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { Conflict, NotFound, Unprocessable } from '../core/errors';
-import { clinicToday } from '../core/clinic-time';
 import { withTransaction } from '../core/transaction';
 import { page } from '../core/schemas';
 import { assertTransition, type AppointmentStatus } from './appointment-status';
 import { assertBookable, effectiveCapacity, isPresent } from './booking.rules';
 import { lockDoctorDay, readBookingContext } from './doctor-day.sql';
 import { changeStatus, moveAppointment, readAppointment, type AppointmentRow } from './appointments.sql';
-import type { ActorRef, BookingDeps } from './booking.service';
+import { bookingWindow, type ActorRef, type BookingDeps } from './booking.service';
 import { keyOwner } from './idempotency';
 
 const notFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
@@ -79,7 +78,7 @@ export async function rescheduleAppointment(deps: BookingDeps, id: string, to: {
     const target = locked.get(`${newDoctorId}|${to.date}`);
     // The rules are read under the locks, so a concurrent availability change is seen.
     const ctx = await readBookingContext(sequelize, { doctorId: newDoctorId, patientId: a.patient_id, date: to.date, actorKey: keyOwner(actor.id), key: null }, t);
-    assertBookable(ctx, to.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
+    assertBookable(ctx, to.date, bookingWindow(deps));
     if (ctx.existing_id) throw new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on that day', { existing_id: ctx.existing_id });
     if (!target || target.booked_count >= target.capacity) throw new Conflict('CAPACITY_FULL', 'The new doctor-day is fully booked');
     const body = await moveAppointment(sequelize, t, {
@@ -156,7 +155,7 @@ export async function doctorDaySummary(deps: BookingDeps, doctorId: string, date
   const present = isPresent(ctx, date);
   let rulesOk = true;
   try {
-    assertBookable({ ...ctx, patient_exists: true }, date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
+    assertBookable({ ...ctx, patient_exists: true }, date, bookingWindow(deps));
   } catch { rulesOk = false; }
   const remaining = Math.max(0, capacity - booked);
   return { doctor_id: doctorId, date, capacity, booked, remaining, is_present: present, is_active: Boolean(ctx.is_active), bookable: rulesOk && remaining > 0 };

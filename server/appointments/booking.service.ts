@@ -3,7 +3,7 @@ import type { Sequelize } from 'sequelize-typescript';
 import { Conflict } from '../core/errors';
 import { clinicToday } from '../core/clinic-time';
 import { withTransaction } from '../core/transaction';
-import { assertBookable } from './booking.rules';
+import { assertBookable, type BookingWindow } from './booking.rules';
 import { insertBooking, lockDoctorDay, readBookingContext } from './doctor-day.sql';
 import { claimKey, keyOwner, replayFor } from './idempotency';
 
@@ -33,6 +33,11 @@ export interface BookRequest {
 /** What the route answers: a fresh 201, or a replay of the first answer (`replayed`). */
 export interface BookResult { status: number; body: Record<string, unknown>; replayed: boolean }
 
+/** Today in the clinic's zone and the booking horizon: the window {@link assertBookable} checks against. */
+export function bookingWindow(deps: BookingDeps): BookingWindow {
+  return { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays };
+}
+
 const alreadyBooked = (existingId: string) => new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on this day', { existing_id: existingId });
 const capacityFull = () => new Conflict('CAPACITY_FULL', 'This doctor-day is fully booked');
 
@@ -42,7 +47,7 @@ const capacityFull = () => new Conflict('CAPACITY_FULL', 'This doctor-day is ful
  */
 async function whyNothingBooked(deps: BookingDeps, t: Transaction | undefined, req: BookRequest): Promise<never> {
   const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key: null }, t);
-  assertBookable(ctx, req.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
+  assertBookable(ctx, req.date, bookingWindow(deps));
   throw ctx.existing_id ? alreadyBooked(ctx.existing_id) : capacityFull();
 }
 
@@ -54,7 +59,7 @@ async function whyNothingBooked(deps: BookingDeps, t: Transaction | undefined, r
  */
 export async function bookWithinTransaction(deps: BookingDeps, t: Transaction, req: BookRequest): Promise<Record<string, unknown>> {
   const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key: null }, t);
-  assertBookable(ctx, req.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
+  assertBookable(ctx, req.date, bookingWindow(deps));
   try {
     return await lockAndInsert(t, req);
   } catch (err) {
@@ -91,7 +96,7 @@ export async function bookAppointment(deps: BookingDeps, req: BookRequest): Prom
   if (req.key && ctx.idem_fingerprint) {
     return { ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint), replayed: true };
   }
-  assertBookable(ctx, req.date, { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays });
+  assertBookable(ctx, req.date, bookingWindow(deps));
   if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
   if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) throw capacityFull();
   try {

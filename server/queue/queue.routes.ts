@@ -149,7 +149,7 @@ export function queueRouter(ctx: AppContext): Router {
    *     x-doctor-scope: true
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
-   *       200: { description: 'The entry: {queue_entry_id, appointment_id, token, position, status, called_at}' }
+   *       200: { description: 'The entry: {queue_entry_id, appointment_id, token, position, status, called_at, appointment}; appointment is the changed appointment (null for recall)' }
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    * /api/v1/queue-entries/{id}/skip:
