@@ -1,11 +1,12 @@
 import type { PoolClient } from 'pg';
-import { BOOKING_CONTEXT_SQL, CREATE_DOCTOR_DAY_SQL, INSERT_BOOKING_SQL, LOCK_DOCTOR_DAY_SQL, type BookingContextRow } from '../server/appointments/doctor-day.sql';
+import { BOOKING_CONTEXT_SQL, CREATE_DOCTOR_DAY_SQL, LOCK_DOCTOR_DAY_SQL, type BookingContextRow } from '../server/doctor-days/doctor-day.repository';
+import { INSERT_BOOKING_SQL } from '../server/appointments/appointments.repository';
 import { keyOwner } from '../server/appointments/idempotency';
 import { statement, valuesFor } from '../server/core/sql';
 
 /**
  * The floor the booking API is measured against: the same statements the booking service sends
- * (imported from doctor-day.sql.ts, so the two cannot drift), issued with node-postgres — no HTTP, no auth,
+ * (imported from the doctor-day and appointment repositories, so the two cannot drift), issued with node-postgres — no HTTP, no auth,
  * no ORM. Like the API, the statements under the lock run as named prepared statements.
  */
 

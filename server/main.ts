@@ -4,7 +4,7 @@ import { createLogger } from './core/logger';
 import { resolveDatabase } from './core/database-url';
 import { createApp } from './app';
 import { resolveJwtSecret } from './auth/jwt-secret';
-import type { BootstrapAccount } from './auth/bootstrap';
+import type { BootstrapAccount } from './users/bootstrap';
 
 /** The demo accounts, printed once (on the start that created them); passwords are never logged. */
 function printAccounts(accounts: BootstrapAccount[]): void {

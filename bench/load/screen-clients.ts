@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/queue/queue.events';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../server/live/live.events';
 import { wallNow } from './protocol';
 
 /**

@@ -19,4 +19,3 @@ export const doctorDayListSchema = {
   query: Joi.object({ date: clinicDate.required(), status: Joi.string().valid('booked', 'cancelled', 'checked_in', 'completed', 'no_show'), ...pagination, limit: pagination.limit.default(100) }),
 };
 export const patientListSchema = { params: idParams, query: Joi.object(pagination) };
-export const daySummarySchema = { params: Joi.object({ id: uuid.required(), date: clinicDate.required() }) };

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { Role } from './guard';
+import type { Role } from '../core/actor';
 
 /** `iss` of every staff token. */
 export const JWT_ISSUER = 'clinic-front-desk';

@@ -1,5 +1,5 @@
 import { ConnectionAcquireTimeoutError, ConnectionError, ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
-import { AppError, Conflict, ServiceUnavailable, Unprocessable } from './errors';
+import { AppError, ConcurrentUpdate, Conflict, ServiceUnavailable, Unprocessable } from './errors';
 
 /** PostgreSQL SQLSTATE codes we act on (PostgreSQL manual, Appendix A). */
 export const PG = {
@@ -48,7 +48,7 @@ export function mapDatabaseError(err: unknown): unknown {
     return new Unprocessable('REFERENCE_NOT_FOUND', 'A referenced record does not exist');
   }
   if (isRetryableTxError(err)) {
-    return new Conflict('CONCURRENT_UPDATE', 'Too many concurrent changes to the same record; retry', undefined, { 'Retry-After': '1' });
+    return new ConcurrentUpdate('Too many concurrent changes to the same record; retry');
   }
   if (sqlState(err) === PG.queryCanceled) return new AppError(504, 'DATABASE_TIMEOUT', 'The database took too long to answer');
   if (isUnavailableError(err)) return new ServiceUnavailable();

@@ -11,8 +11,9 @@ export interface DbOptions {
 }
 
 /**
- * Creates the Sequelize instance. Models are plain classes bound to this instance; timestamps are
- * `created_at` / `updated_at`. Connect timeout and statement timeout are bounded so that no request hangs
+ * Creates the Sequelize instance in sequelize-typescript's repository mode: the model classes are never bound
+ * themselves; `sequelize.getRepository(Model)` gives a copy bound to this instance, so several apps (each with
+ * its own instance) can run in one process. Timestamps are `created_at` / `updated_at`. Connect timeout and statement timeout are bounded so that no request hangs
  * on an unreachable or stuck database.
  */
 export function createSequelize(opts: DbOptions): Sequelize {
@@ -20,6 +21,7 @@ export function createSequelize(opts: DbOptions): Sequelize {
     dialect: 'postgres',
     logging: opts.logger.isDebugEnabled() ? (sql) => opts.logger.debug('sql', { sql: sql.slice(0, 500) }) : false,
     models: opts.models,
+    repositoryMode: true,
     define: { underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     pool: { max: opts.poolMax, min: 0, acquire: opts.acquireTimeoutMs, idle: 10_000, evict: 5_000 },
     dialectOptions: {

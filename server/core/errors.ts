@@ -38,6 +38,15 @@ export class Conflict extends AppError {
     super(409, code, message, details, headers);
   }
 }
+/**
+ * 409 `CONCURRENT_UPDATE` with `Retry-After: 1`: the row changed (or moved) while the request ran, or the
+ * database gave up on a serialization failure or deadlock after the retries. The client may simply retry.
+ */
+export class ConcurrentUpdate extends Conflict {
+  constructor(message = 'The record changed while this request ran; retry', details?: unknown) {
+    super('CONCURRENT_UPDATE', message, details, { 'Retry-After': '1' });
+  }
+}
 export class Unprocessable extends AppError {
   constructor(code: string, message: string, details?: unknown) { super(422, code, message, details); }
 }

@@ -20,3 +20,6 @@ export const pagination = {
 export function page<T>(data: T[], total: number, limit: number, offset: number) {
   return { data, total, limit, offset };
 }
+
+/** Escapes `\`, `%` and `_` for a LIKE / ILIKE pattern (the default escape character is `\`). */
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);

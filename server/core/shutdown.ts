@@ -1,7 +1,6 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import type { RequestHandler } from 'express';
-import type { Server as IoServer } from 'socket.io';
 import type { Logger } from './logger';
 
 /** A function run during graceful shutdown (e.g. drain the outbox relay). */
@@ -71,19 +70,6 @@ export function createHttpDrainer(server: http.Server, logger: Logger): HttpDrai
       return left;
     },
   };
-}
-
-/**
- * Tells every Socket.IO client on this instance to reconnect elsewhere: emits `server:shutdown
- * {reconnect: true}` in every namespace, then closes the Engine.IO transports. Clients see a transport close (not a server
- * disconnect), so socket.io-client reconnects by itself — through the load balancer, to another instance.
- * (`socket.disconnect(true)` would send a DISCONNECT packet, which disables the client's auto-reconnect.)
- * Engine.IO flushes each client's write buffer before closing it, so the notice is delivered first.
- */
-export function sendSocketsElsewhere(io: IoServer): void {
-  // `local`: with the PostgreSQL adapter a plain emit would reach every instance's clients, not just ours.
-  for (const nsp of io._nsps.values()) nsp.local.emit('server:shutdown', { reconnect: true });
-  io.engine.close();
 }
 
 /**

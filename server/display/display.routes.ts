@@ -1,7 +1,6 @@
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
 import Joi from 'joi';
-import type { AppContext } from '../core/context';
 import { validate } from '../core/http';
 import { uuid } from '../core/schemas';
 
@@ -45,7 +44,7 @@ function sendPage(res: Response): void {
 }
 
 /** The waiting-room screen: `/display/{doctor_id}`, `/display?doctor_ids=a,b`, and its assets under `/display/assets/`. Public. */
-export function displayRouter(_ctx: AppContext): Router {
+export function displayRouter(): Router {
   const r = Router();
 
   r.use('/display/assets', express.static(DISPLAY_PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '5m' }));

@@ -1,21 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sequelize } from 'sequelize-typescript';
 
-/** Outcomes of a booking attempt, as counted by {@link Metrics.bookings}. */
-export type BookingOutcome = 'booked' | 'full' | 'already_booked' | 'replayed' | 'error';
-/** Queue actions, as counted by {@link Metrics.queueCalls}. */
-export type QueueAction = 'call_next' | 'serve' | 'skip' | 'recall' | 'requeue';
-
 /**
  * The app's Prometheus instruments, all on one registry owned by the app (never prom-client's global
  * default registry: tests run several apps in one process, and each must count only its own work).
- * Features increment these through `ctx.metrics`.
+ * The composition root hands each feature the instruments it increments (as narrow interfaces of its own).
  */
 export interface Metrics {
   registry: Registry;
   /** `http_request_duration_seconds{method, route, status}` — route is the Express pattern, never the raw path. */
   httpDuration: Histogram<'method' | 'route' | 'status'>;
-  /** `clinic_bookings_total{outcome}`. */
+  /** `clinic_bookings_total{outcome}` (outcomes: appointments/booking.http.ts). */
   bookings: Counter<'outcome'>;
   /** `clinic_checkins_total`. */
   checkins: Counter<string>;

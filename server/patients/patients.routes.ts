@@ -1,11 +1,8 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
 import { actorId } from '../core/actor';
-import type { AppContext } from '../core/context';
-import { createPatientsService } from './patients.service';
-import { sequelizePatientRepository } from './patients.repository';
+import type { PatientsService } from './patients.service';
 import { allow } from '../auth/guard';
-import { doctorSeesOwnPatients } from './patient-access';
 import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePatientSchema } from './patients.schemas';
 
 /**
@@ -33,8 +30,7 @@ import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePati
  *         phone: { type: string, description: 'Any format; read in DEFAULT_PHONE_REGION when it has no country code' }
  *         email: { type: string, format: email, nullable: true }
  */
-export function patientsRouter(ctx: AppContext): Router {
-  const service = createPatientsService({ repo: sequelizePatientRepository, phoneRegion: ctx.config.defaultPhoneRegion });
+export function patientsRouter({ patients: service }: { patients: PatientsService }): Router {
   const r = Router();
 
   /**
@@ -90,7 +86,8 @@ export function patientsRouter(ctx: AppContext): Router {
    *       400: { $ref: '#/components/responses/Problem' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/patients/:id', allow('admin', 'reception', 'doctor'), validate(getPatientSchema), doctorSeesOwnPatients(ctx.sequelize), async (req, res) => {
+  r.get('/patients/:id', allow('admin', 'reception', 'doctor'), validate(getPatientSchema), async (req, res) => {
+    await service.assertMayRead(req.actor, req.params.id as string);
     res.json(await service.get(req.params.id as string));
   });
 

@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { Conflict, NotFound } from '../core/errors';
+import type { Actor } from '../core/actor';
+import { Conflict, Forbidden, NotFound } from '../core/errors';
 import { page } from '../core/schemas';
 import { normalizePhone } from './phone';
 import type { NewPatient, PatientChanges, PatientDto, PatientRepository } from './patients.repository';
@@ -49,6 +50,18 @@ export function createPatientsService({ repo, phoneRegion }: PatientsDeps) {
         throw new Conflict('PATIENT_EXISTS', 'Another patient with this phone number and first name exists', { existing_id: updated.duplicateOf });
       }
       return updated;
+    },
+
+    /**
+     * Doctor scope for reading a patient: a user with role `doctor` may read a patient only when that patient
+     * has an appointment with them (on any day, not cancelled); other actors pass.
+     * @throws Forbidden `FORBIDDEN_DOCTOR`
+     */
+    async assertMayRead(actor: Actor | undefined, patientId: string): Promise<void> {
+      if (actor?.type !== 'user' || actor.role !== 'doctor') return;
+      if (!actor.doctor_id || !(await repo.doctorHasPatient(actor.doctor_id, patientId))) {
+        throw new Forbidden('You may only read patients who have an appointment with you', 'FORBIDDEN_DOCTOR');
+      }
     },
 
     /** Search by phone (any format; normalized first) and/or name words; paginated, ordered by name. */

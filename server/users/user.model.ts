@@ -1,5 +1,5 @@
 import { Column, DataType, Model, Table } from 'sequelize-typescript';
-import type { Role } from '../auth/guard';
+import type { Role } from '../core/actor';
 
 /** A staff account. `email` is stored lower-cased; the unique index is on `lower(email)`. */
 @Table({ tableName: 'users' })

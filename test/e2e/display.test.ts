@@ -8,7 +8,7 @@ import { buildPatient, dayFromToday } from '../support/factories';
 import { newDoctor } from '../support/booking';
 import { createApp, type App } from '../../server/app';
 import { createLogger } from '../../server/core/logger';
-import { publicToken } from '../../server/queue/queue.events';
+import { publicToken } from '../../server/live/live.events';
 
 /**
  * The waiting-room page in Debian's Chromium (never a downloaded browser; `.ci/run` installs it).

@@ -7,7 +7,7 @@ import { dayFromToday, buildDoctor, buildPatient } from '../support/factories';
 import { testDatabaseUrl } from '../support/hooks';
 import { adminToken, api, startServerOnTestDb } from '../support/processes';
 import { waitFor } from '../support/socket';
-import type { PublicQueueSnapshot, QueueUpdatedEvent } from '../../server/queue/queue.events';
+import type { PublicQueueSnapshot, QueueUpdatedEvent } from '../../server/live/live.events';
 
 describe('crash: kill -9 during a burst of bookings and check-ins', function () {
   this.timeout(120_000);

@@ -1,9 +1,6 @@
 import type { Router } from 'express';
 import type { App } from '../../server/app';
-import { apiRouters, publicApiRouters } from '../../server/routes';
-import { healthRouter } from '../../server/health/health.routes';
-import { metricsRouter } from '../../server/metrics/metrics.routes';
-import { displayRouter } from '../../server/display/display.routes';
+import { apiRouters, publicApiRouters, rootRouters } from '../../server/routes';
 
 export interface RouteInfo { method: string; path: string; openapiPath: string }
 
@@ -19,9 +16,7 @@ export function registeredRoutes(app: App): RouteInfo[] {
       }
     }
   };
-  walk(healthRouter(app.ctx), '');
-  walk(metricsRouter(app.ctx), '');
-  walk(displayRouter(app.ctx), '');
+  for (const make of rootRouters) walk(make(app.ctx), '');
   for (const make of [...publicApiRouters, ...apiRouters]) walk(make(app.ctx), '/api/v1');
   return out;
 }

@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, QueueSubscribeResult, QueueUpdatedEvent, ServerToClientEvents } from '../../server/queue/queue.events';
+import type { Ack, ClientToServerEvents, QueueSubscribeResult, QueueUpdatedEvent, ServerToClientEvents } from '../../server/live/live.events';
 
 export type QueueClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 

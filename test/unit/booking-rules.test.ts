@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { assertBookable, effectiveCapacity } from '../../server/appointments/booking.rules';
+import { assertBookable } from '../../server/appointments/booking.rules';
+import { doctorDayPlan } from '../../server/doctor-days/doctor-day.rules';
+import { planInputsOf, type BookingContextRow } from '../../server/doctor-days/doctor-day.repository';
 import { canTransition, TRANSITIONS } from '../../server/appointments/appointment-status';
 import { fingerprint, pickIdempotencyKey } from '../../server/appointments/idempotency';
-import type { BookingContextRow } from '../../server/appointments/doctor-day.sql';
 
 const ctx = (o: Partial<BookingContextRow> = {}): BookingContextRow => ({
   doctor_exists: true, is_active: true, code: 'DR_A', default_daily_capacity: 10, working_days: [1, 2, 3, 4, 5],
@@ -28,8 +29,9 @@ describe('booking rules', () => {
     expect(code(() => assertBookable(ctx({ patient_exists: false }), '2030-01-08', window))).to.equal('PATIENT_NOT_FOUND');
   });
   it('when the day overrides capacity, then the override wins over the default', () => {
+    const effectiveCapacity = (c: BookingContextRow) => doctorDayPlan(planInputsOf(c), '2030-01-07').capacity;
     expect(effectiveCapacity(ctx())).to.equal(10);
-    expect(effectiveCapacity(ctx({ av_capacity: 3 }))).to.equal(3);
+    expect(effectiveCapacity(ctx({ av_is_present: true, av_capacity: 3 }))).to.equal(3);
   });
 });
 

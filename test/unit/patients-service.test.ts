@@ -21,6 +21,7 @@ function fakeRepo(): PatientRepository & { rows: PatientDto[] } {
     async findByPhoneAndFirstName(phone, first) { return rows.find((r) => key(r.phone, r.first_name) === key(phone, first)) ?? null; },
     async update() { return null; },
     async search({ phone }) { const m = rows.filter((r) => !phone || r.phone === phone); return { rows: m, total: m.length }; },
+    async doctorHasPatient() { return false; },
   };
 }
 

@@ -1,7 +1,7 @@
 /*
  * Waiting-room screen. No framework, no build step; loaded after /socket.io/socket.io.js.
  *
- * Protocol (server/queue/queue.events.ts): connect with the screen token from the URL fragment in the
+ * Protocol (server/live/live.events.ts): connect with the screen token from the URL fragment in the
  * handshake `auth`, `queue:subscribe {doctor_id}` per doctor (the ack carries a public snapshot), then
  * apply `queue:updated` by version: last+1 → apply its snapshot, ≤ last → duplicate, gap → re-subscribe.
  * A heartbeat with a newer version, a reconnect or a new clinic day also re-subscribe.

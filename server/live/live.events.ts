@@ -1,5 +1,8 @@
+import type { Actor } from '../core/actor';
+
 /**
- * The live queue protocol (Socket.IO), shared by the server, the waiting-room page and tests.
+ * The live protocol (Socket.IO): typed event maps and payloads, shared by the server, the waiting-room
+ * page, the tests and the replay/bench clients (`Socket<ServerToClientEvents, ClientToServerEvents>`).
  *
  * Connect with `io(url, { auth: { token } })` — a staff JWT or a screen token; without one the
  * handshake is refused. Event names are `domain:verb`. Every payload here is PUBLIC: it never carries a
@@ -91,6 +94,14 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'queue:subscribe': (req: QueueSubscribeRequest, ack: (res: Ack<QueueSubscribeResult>) => void) => void;
   'queue:unsubscribe': (req: QueueSubscribeRequest, ack?: (res: Ack<{ left: string }>) => void) => void;
+}
+
+/** Events between instances (through the adapter): none of our own; the adapter's are internal. */
+export type InterServerEvents = Record<string, never>;
+
+/** What the server keeps per socket: who authenticated it (set by the handshake middleware). */
+export interface SocketData {
+  actor: Actor;
 }
 
 /** The room of a doctor-day: `queue:{doctor_id}:{date}`. */
