@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, PublicQueueSnapshot, QueueSubscribeResult, ServerToClientEvents } from '../../server/queue/queue.events';
+import type { Ack, ClientToServerEvents, PublicQueueSnapshot, QueueSubscribeResult, ServerToClientEvents } from '../../server/live/live.events';
 
 /**
  * One waiting-room screen per doctor, as a TV would run it: connects with its screen token, subscribes,
