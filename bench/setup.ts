@@ -1,4 +1,4 @@
-import { ApiClient, pool } from '../scripts/replay/http-client';
+import { type ApiClient, pool } from '../scripts/replay/http-client';
 
 /** Rows the bench creates through the API before it measures anything. */
 export interface BenchData {

@@ -32,7 +32,10 @@ process.on('message', async (cmd: ScreenCommand) => {
     let failed = 0;
     for (let i = 0; i < cmd.screens.length; i += 25) {
       const batch = await Promise.allSettled(cmd.screens.slice(i, i + 25).map((s) => open(cmd.url, s)));
-      for (const r of batch) r.status === 'fulfilled' ? connected++ : failed++;
+      for (const r of batch) {
+        if (r.status === 'fulfilled') connected++;
+        else failed++;
+      }
     }
     process.send!({ kind: 'ready', connected, failed } satisfies ScreenReply);
   } else {

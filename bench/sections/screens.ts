@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { ApiClient, percentile, pool } from '../../scripts/replay/http-client';
+import { type ApiClient, percentile, pool } from '../../scripts/replay/http-client';
 import { forkLoad, nextMessage, rssKb, runLoad } from '../fork';
 import type { BenchData } from '../setup';
 import type { ScreenCommand, ScreenReply, ScreenSpec } from '../load/screen-clients';

@@ -35,16 +35,16 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: StartOptions = {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const timeoutMs = opts.timeoutMs ?? 90_000;
   let out = '';
-  child.stdout!.on('data', (chunk) => { out += chunk; });
-  child.stderr!.on('data', (chunk) => { out += chunk; });
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  child.stderr.on('data', (chunk) => { out += chunk; });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
     const onData = () => {
       const m = /API\s+(http:\/\/[^\s]+)\/api\/v1/.exec(out);
-      if (m) { clearTimeout(timer); child.stdout!.off('data', onData); resolve(m[1]); }
+      if (m) { clearTimeout(timer); child.stdout.off('data', onData); resolve(m[1]); }
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     void exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before it listened:\n${out}`)); });
   });
   return {

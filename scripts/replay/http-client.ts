@@ -15,9 +15,9 @@ export class ApiClient {
 
   async call<T = any>(kind: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
     const started = performance.now();
-    let status = 0;
-    let parsed: unknown = null;
-    let resHeaders = new Headers();
+    let status: number;
+    let parsed: unknown;
+    let resHeaders: Headers;
     try {
       const res = await fetch(`${this.baseUrl}${path}`, {
         method,
@@ -30,6 +30,7 @@ export class ApiClient {
       parsed = text ? JSON.parse(text) : null;
     } catch (err) {
       status = 599; // network failure: counted as a server-side failure
+      resHeaders = new Headers();
       parsed = { error: (err as Error).message };
     }
     const ms = performance.now() - started;

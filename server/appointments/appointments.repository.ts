@@ -167,9 +167,9 @@ export function createAppointmentRepository(sequelize: Sequelize) {
            FROM appointments a JOIN patients p ON p.id = a.patient_id
           WHERE ${where} ORDER BY a.slot, a.created_at LIMIT $limit OFFSET $offset`, p);
       const total = rows.length
-        ? Number(rows[0]!.total)
+        ? Number(rows[0].total)
         : Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`,
-          { doctorId: p.doctorId, date: p.date, status: p.status }))[0]!.n);
+          { doctorId: p.doctorId, date: p.date, status: p.status }))[0].n);
       return { rows: rows.map(({ total: _t, ...r }) => r), total };
     },
 
@@ -180,12 +180,12 @@ export function createAppointmentRepository(sequelize: Sequelize) {
         `SELECT ${APPOINTMENT_COLUMNS} FROM appointments a WHERE ${where} ORDER BY a.date DESC, a.created_at DESC LIMIT $limit OFFSET $offset`, p);
       const [count] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`,
         { patientId: p.patientId, doctorId: p.doctorId });
-      return { rows, total: Number(count!.n) };
+      return { rows, total: Number(count.n) };
     },
 
     async patientExists(patientId: string): Promise<boolean> {
       const [row] = await sql.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS exists', { patientId });
-      return row!.exists;
+      return row.exists;
     },
 
     /** The audit trail of an appointment, oldest first. */

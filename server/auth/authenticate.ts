@@ -24,7 +24,7 @@ export type ActorResolver = (token: string) => Promise<Actor | null>;
 export function bearerToken(req: Request): string | null {
   const header = req.get('authorization');
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match ? match[1]! : null;
+  return match ? match[1] : null;
 }
 
 /**

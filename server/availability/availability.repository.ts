@@ -29,7 +29,7 @@ export function createAvailabilityRepository(sequelize: Sequelize) {
            notes = EXCLUDED.notes, updated_by = EXCLUDED.updated_by, updated_at = now()
          RETURNING to_char(date, 'YYYY-MM-DD') AS date, is_present, capacity, notes, updated_by, updated_at, (xmax = 0) AS inserted`,
         p, t);
-      return row!;
+      return row;
     },
   };
 }

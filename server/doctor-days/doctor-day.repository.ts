@@ -100,7 +100,7 @@ export function createDoctorDayRepository(sequelize: Sequelize) {
     /** The booking context read ({@link BOOKING_CONTEXT_SQL}); no lock, or inside `t` when given. */
     async readBookingContext(p: BookingContextKey, t?: Transaction): Promise<BookingContextRow> {
       const [row] = await sql.prepared<BookingContextRow>(CONTEXT, { ...p, key: p.key ?? '' }, t);
-      return row!;
+      return row;
     },
 
     /**

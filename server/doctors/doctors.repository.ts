@@ -45,7 +45,7 @@ export function createDoctorRepository(sequelize: Sequelize) {
     async update(id: string, changes: DoctorFields, t: Transaction): Promise<DoctorDto | 'code_taken'> {
       try {
         const [, [d]] = await doctors.update(changes, { where: { id }, returning: true, transaction: t });
-        return toDoctorDto(d!);
+        return toDoctorDto(d);
       } catch (err) {
         return codeTaken(err);
       }

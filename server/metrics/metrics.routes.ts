@@ -7,7 +7,7 @@ import { Unauthorized } from '../core/errors';
 function tokenMatches(header: string | undefined, expected: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   if (!m) return false;
-  const given = Buffer.from(m[1]!.trim());
+  const given = Buffer.from(m[1].trim());
   const want = Buffer.from(expected);
   return given.length === want.length && timingSafeEqual(given, want);
 }

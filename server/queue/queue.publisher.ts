@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger';
-import { doctorDayRoom, type QueueHeartbeatEvent, type QueueUpdatedEvent, type ServerToClientEvents } from '../live/live.events';
+import { doctorDayRoom, type QueueHeartbeatEvent, type ServerToClientEvents } from '../live/live.events';
 import type { LiveServer } from '../live/live.server';
 import type { QueueRepository } from './queue.repository';
 import { RelayLeader } from './relay-leader';

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createSql, isoUtc } from '../core/sql';
-import type { PublicQueueEntry, PublicQueueSnapshot, QueueEntryStatus, QueueEventType, QueueUpdatedEvent } from '../live/live.events';
+import type { PublicQueueEntry, PublicQueueSnapshot, QueueEntryStatus, QueueUpdatedEvent } from '../live/live.events';
 import { OUTBOX_CHANNEL } from './relay-leader';
 
 /**
@@ -66,7 +66,7 @@ export function createQueueRepository(sequelize: Sequelize) {
         await sql.exec('INSERT INTO queue_counters (doctor_id, date) VALUES ($doctorId, $date) ON CONFLICT (doctor_id, date) DO NOTHING', { doctorId, date }, t);
         [row] = await select();
       }
-      return { next_position: row!.next_position, version: Number(row!.version) };
+      return { next_position: row.next_position, version: Number(row.version) };
     },
 
     /** Sets a locked counter's version (and next position, when given). */
@@ -117,7 +117,7 @@ export function createQueueRepository(sequelize: Sequelize) {
         `INSERT INTO queue_entries AS e (appointment_id, doctor_id, date, position, token, checked_in_at)
          VALUES ($appointmentId, $doctorId, $date, $position, $token, clock_timestamp())
          RETURNING e.id, ${PUBLIC_ENTRY_JSON} AS entry, ${isoUtc('e.checked_in_at')} AS checked_in_at`, { ...p }, t);
-      return row!;
+      return row;
     },
 
     /**
@@ -195,7 +195,7 @@ export function createQueueRepository(sequelize: Sequelize) {
     async backlog(): Promise<{ count: number; lagSeconds: number }> {
       const [b] = await sql.query<{ n: string; lag: number | null }>(
         'SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS lag FROM queue_events WHERE published_at IS NULL');
-      return { count: Number(b!.n), lagSeconds: Number(b!.lag ?? 0) };
+      return { count: Number(b.n), lagSeconds: Number(b.lag ?? 0) };
     },
   };
 }

@@ -56,7 +56,7 @@ export function createUserRepository(sequelize: Sequelize) {
 
     async update(id: string, changes: UserChanges, t: Transaction): Promise<UserDto> {
       const [, [u]] = await users.update(changes, { where: { id }, returning: true, transaction: t });
-      return toUserDto(u!);
+      return toUserDto(u);
     },
 
     async list(params: { role?: Role; is_active?: boolean; limit: number; offset: number }): Promise<{ rows: UserDto[]; total: number }> {

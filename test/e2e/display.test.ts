@@ -38,7 +38,7 @@ async function bookToday(desk: Agent, doctor: { id: string; code: string }) {
   const patient = buildPatient();
   const patientId = (await desk.post('/api/v1/patients').send(patient).expect(201)).body.id as string;
   const appt = (await desk.post('/api/v1/appointments').send({ patient_id: patientId, doctor_id: doctor.id, date: dayFromToday(0) }).expect(201)).body;
-  return { patientId, appointmentId: appt.id as string, token: publicToken(doctor.code, appt.slot), firstName: patient.first_name as string };
+  return { patientId, appointmentId: appt.id as string, token: publicToken(doctor.code, appt.slot), firstName: patient.first_name };
 }
 
 async function checkIn(desk: Agent, b: { appointmentId: string; patientId: string }) {

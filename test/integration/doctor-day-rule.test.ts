@@ -43,9 +43,9 @@ describe('the doctor-day rule: TypeScript and its SQL mirror', () => {
           [`RULE_${i}`, c.inputs.default_daily_capacity, c.inputs.working_days]);
         if (c.inputs.override) {
           await db.query('INSERT INTO doctor_availability (doctor_id, date, is_present, capacity) VALUES ($1, $2, $3, $4)',
-            [d!.id, c.date, c.inputs.override.is_present, c.inputs.override.capacity]);
+            [d.id, c.date, c.inputs.override.is_present, c.inputs.override.capacity]);
         }
-        keyed.push({ i, doctor_id: d!.id, date: c.date });
+        keyed.push({ i, doctor_id: d.id, date: c.date });
       }
       const { rows } = await db.query<{ i: number; is_present: boolean; capacity: number }>(
         `SELECT k.i, ${PLAN.isPresent('k.date')} AS is_present, ${PLAN.capacity} AS capacity
@@ -54,9 +54,9 @@ describe('the doctor-day rule: TypeScript and its SQL mirror', () => {
           ORDER BY k.i`, [JSON.stringify(keyed)]);
       expect(rows).to.have.length(cases.length);
       const disagreements = rows.filter((r) => {
-        const plan = doctorDayPlan(cases[r.i]!.inputs, cases[r.i]!.date);
+        const plan = doctorDayPlan(cases[r.i].inputs, cases[r.i].date);
         return plan.is_present !== r.is_present || plan.capacity !== r.capacity;
-      }).map((r) => ({ case: cases[r.i], sql: r, ts: doctorDayPlan(cases[r.i]!.inputs, cases[r.i]!.date) }));
+      }).map((r) => ({ case: cases[r.i], sql: r, ts: doctorDayPlan(cases[r.i].inputs, cases[r.i].date) }));
       expect(disagreements, JSON.stringify(disagreements.slice(0, 3))).to.deep.equal([]);
       // The fixed cases say what the rule is, not only that both sides agree.
       expect(rows.slice(0, 7).map((r) => r.is_present)).to.deep.equal([true, true, true, true, true, false, false]);

@@ -92,7 +92,7 @@ describe('races between the first read and the lock', () => {
     const [p, q] = await newPatients(desk, 2);
     await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: busy }).expect(201);
     const tx = await holdLock('SELECT 1 FROM doctor_day_capacity WHERE doctor_id = :d AND date = :date FOR UPDATE', { d: doc.id, date: busy });
-    let patch: Promise<{ status: number }> | null = null;
+    let patch: Promise<{ status: number }> | undefined;
     try {
       patch = admin.patch(`/api/v1/doctors/${doc.id}`).send({ default_daily_capacity: 12 }).then((r) => r);
       await blockedOn('doctor_day_capacity', 1);
@@ -108,7 +108,7 @@ describe('races between the first read and the lock', () => {
     } finally {
       await tx.commit();
     }
-    expect((await patch!).status).to.equal(200);
+    expect((await patch).status).to.equal(200);
     expect(await dayInvariant(t, doc.id, busy)).to.include({ capacity: 12, booked_count: 1 });
     // a day without a row yet is created with the new default
     const fresh = dayFromToday(5);

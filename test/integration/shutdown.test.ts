@@ -77,7 +77,7 @@ describe('graceful shutdown', () => {
       const order: string[] = [];
       t.app.ctx.onShutdown(async () => {
         const [rows] = await t!.app.sequelize.query('SELECT 1 AS one');
-        order.push(`hook saw db: ${(rows as Array<{ one: number }>)[0]!.one}`);
+        order.push(`hook saw db: ${(rows as Array<{ one: number }>)[0].one}`);
       });
       t.app.ctx.onShutdown(() => { throw new Error('a failing hook does not stop the shutdown'); });
       t.app.ctx.onShutdown(() => { order.push('third hook'); });

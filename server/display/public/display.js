@@ -272,7 +272,6 @@
   // ---------- connection ----------
 
   function connect(token) {
-    /* global io */
     socket = io({ auth: { token: token }, reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
     socket.on('connect', function () {
       clearTimeout(refusedTimer);
