@@ -17,6 +17,8 @@ export const up: Migration = async ({ context: qi }) => {
 };
 
 export const down: Migration = async ({ context: qi }) => {
-  await qi.sequelize.query(`DELETE FROM doctors WHERE code = ANY($codes::text[]) AND NOT EXISTS (SELECT 1 FROM doctor_availability a WHERE a.doctor_id = doctors.id)`,
-    { bind: { codes: DEMO.map((d) => d.code) } });
+  await qi.sequelize.query(
+    `DELETE FROM doctors WHERE code = ANY($codes::text[]) AND NOT EXISTS (SELECT 1 FROM doctor_availability a WHERE a.doctor_id = doctors.id)`,
+    { bind: { codes: DEMO.map((d) => d.code) } },
+  );
 };

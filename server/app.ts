@@ -56,7 +56,10 @@ export interface App {
   logger: Logger;
   /** The app's services, built once by the composition root (server/services.ts). */
   ctx: Services;
-  /** Migrates (under the advisory lock), seeds if asked, creates the first accounts when none exist, and listens on `port` (default `config.port`; 0 = random). Resolves to the bound port. */
+  /**
+   * Migrates (under the advisory lock), seeds if asked, creates the first accounts when none exist, and listens
+   * on `port` (default `config.port`; 0 = random). Resolves to the bound port.
+   */
   start(port?: number): Promise<number>;
   /**
    * Graceful stop, bounded by `config.shutdownTimeoutMs` per phase: stops accepting connections; tells
@@ -77,21 +80,37 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   if (!jwtSecret) throw new Error('createApp needs config.jwtSecret');
   const logger = options.logger ?? createLogger(config.logLevel);
   const sequelize = createSequelize({
-    url: databaseUrl, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, models, logger,
+    url: databaseUrl,
+    poolMax: config.dbPoolMax,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    models,
+    logger,
   });
   const app = express();
   const server = http.createServer(app);
-  const io: LiveServer = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(server, { serveClient: true, cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined });
+  const io: LiveServer = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(server, {
+    serveClient: true,
+    cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,
+  });
   const metrics = createMetrics(sequelize);
   const drainer = createHttpDrainer(server, logger);
   const ctx = createServices({
-    config: { ...config, databaseUrl, jwtSecret }, logger, sequelize, io, metrics, suppressAfterCommitPublish: options.suppressAfterCommitPublish,
+    config: { ...config, databaseUrl, jwtSecret },
+    logger,
+    sequelize,
+    io,
+    metrics,
+    suppressAfterCommitPublish: options.suppressAfterCommitPublish,
   });
   ctx.onShutdown(() => ctx.publisher.stop()); // drain the outbox while the pool is still open
   io.use(socketAuth(ctx.resolveActor, logger));
   registerActorRooms(io);
   registerQueueSocket(io, {
-    repo: ctx.repos.queue, clinicTimezone: config.clinicTimezone, today: ctx.today, logger, screens: metrics.connectedScreens,
+    repo: ctx.repos.queue,
+    clinicTimezone: config.clinicTimezone,
+    today: ctx.today,
+    logger,
+    screens: metrics.connectedScreens,
   });
 
   app.disable('x-powered-by');
@@ -105,15 +124,22 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   // The CSP string is built once here (helmet would rebuild it on every request).
   // No upgrade-insecure-requests: a clinic LAN may serve plain HTTP, with TLS (if any) at a proxy.
   const csp = Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives())
-    .filter(([k]) => k !== 'upgrade-insecure-requests').map(([k, v]) => `${k} ${[...(v as Iterable<string>)].join(' ')}`).join(';');
+    .filter(([k]) => k !== 'upgrade-insecure-requests')
+    .map(([k, v]) => `${k} ${[...(v as Iterable<string>)].join(' ')}`)
+    .join(';');
   app.use(helmet({ contentSecurityPolicy: false }));
-  app.use((_req, res, next) => { res.setHeader('Content-Security-Policy', csp); next(); });
+  app.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', csp);
+    next();
+  });
   app.use(cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   app.use(jsonBody());
 
   for (const makeRouter of rootRouters) app.use(makeRouter(ctx));
   const openapi = buildOpenApi();
-  app.get('/openapi.json', (_req, res) => { res.json(openapi); });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Clinic front desk API' }));
   for (const makeRouter of publicApiRouters) app.use('/api/v1', mountedAt(), makeRouter(ctx));
   app.use('/api/v1', authenticate(ctx.resolveActor));
@@ -139,7 +165,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     logger.info('stopped', { duration_ms: Date.now() - started, connections_forced_closed: forced });
   };
   return {
-    app, server, io, sequelize, logger, ctx,
+    app,
+    server,
+    io,
+    sequelize,
+    logger,
+    ctx,
     async start(port = config.port) {
       if (options.migrate !== false) {
         const applied = await migrateUp(sequelize, logger);
@@ -150,14 +181,21 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
         const created = await ctx.bootstrap(options.demoAccounts ?? false);
         if (created.length) options.onAccountsCreated?.(created);
       }
-      timers.push(setInterval(() => {
-        ctx.repos.idempotency.purgeExpired().catch((err: unknown) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
-      }, 3_600_000).unref());
+      timers.push(
+        setInterval(() => {
+          ctx.repos.idempotency
+            .purgeExpired()
+            .catch((err: unknown) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
+        }, 3_600_000).unref(),
+      );
       if (config.socketAdapter === 'postgres') adapterPool = useSocketAdapter(io, databaseUrl, logger);
       ctx.publisher.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, () => { server.off('error', reject); resolve(); });
+        server.listen(port, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
       return (server.address() as { port: number }).port;
     },

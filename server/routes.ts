@@ -24,9 +24,7 @@ export const rootRouters: RouterFactory[] = [
 ];
 
 /** Routers mounted under `/api/v1` before authentication: the only API routes reachable without a token. */
-export const publicApiRouters: RouterFactory[] = [
-  (s) => loginRouter({ auth: s.auth, loginRateLimit: s.config.loginRateLimit }),
-];
+export const publicApiRouters: RouterFactory[] = [(s) => loginRouter({ auth: s.auth, loginRateLimit: s.config.loginRateLimit })];
 
 /**
  * Feature routers mounted under `/api/v1` after authentication (a staff JWT or screen token is required;
@@ -40,8 +38,11 @@ export const apiRouters: RouterFactory[] = [
   (s) => doctorDaysRouter({ doctorDays: s.doctorDays }),
   (s) => availabilityRouter({ availability: s.availability }),
   (s) => appointmentsRouter({ booking: s.booking, appointments: s.appointments, bookingCounter: s.metrics.bookings }),
-  (s) => queueRouter({
-    queue: s.queue, appointments: s.appointments, today: s.today,
-    counters: { bookings: s.metrics.bookings, checkins: s.metrics.checkins, queueCalls: s.metrics.queueCalls },
-  }),
+  (s) =>
+    queueRouter({
+      queue: s.queue,
+      appointments: s.appointments,
+      today: s.today,
+      counters: { bookings: s.metrics.bookings, checkins: s.metrics.checkins, queueCalls: s.metrics.queueCalls },
+    }),
 ];

@@ -61,16 +61,29 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
   };
   const closeSockets = (actor: { type: string; id: string }) => closeAccountSockets(io, logger, actor);
 
-  const doctorDays = createDoctorDayService({ repo: repos.doctorDays, clinicTimezone: config.clinicTimezone, bookingHorizonDays: config.bookingHorizonDays });
+  const doctorDays = createDoctorDayService({
+    repo: repos.doctorDays,
+    clinicTimezone: config.clinicTimezone,
+    bookingHorizonDays: config.bookingHorizonDays,
+  });
   const today = () => doctorDays.today();
   const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, closeSockets });
   const appointments = createAppointmentsService({ repo: repos.appointments });
   const booking = createBookingService({
-    tx, doctorDays: repos.doctorDays, appointments: repos.appointments, idempotency: repos.idempotency, window: doctorDays.window,
+    tx,
+    doctorDays: repos.doctorDays,
+    appointments: repos.appointments,
+    idempotency: repos.idempotency,
+    window: doctorDays.window,
   });
   const publisher = createQueuePublisher({
-    repo: repos.queue, io, logger, databaseUrl: config.databaseUrl, relayIntervalMs: config.relayIntervalMs,
-    heartbeatIntervalMs: config.heartbeatIntervalMs, suppressAfterCommit: suppressAfterCommitPublish,
+    repo: repos.queue,
+    io,
+    logger,
+    databaseUrl: config.databaseUrl,
+    relayIntervalMs: config.relayIntervalMs,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    suppressAfterCommit: suppressAfterCommitPublish,
     onBacklog: (backlog, lagSeconds) => {
       metrics.outboxBacklog.set(backlog);
       metrics.outboxLagSeconds.set(lagSeconds);
@@ -78,7 +91,15 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
   });
 
   return {
-    config, logger, sequelize, io, metrics, tx, repos, today, publisher,
+    config,
+    logger,
+    sequelize,
+    io,
+    metrics,
+    tx,
+    repos,
+    today,
+    publisher,
     auth: createAuthService({ findForLogin: repos.users.findForLogin, jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds }),
     /** Credentials → actor, for HTTP and the Socket.IO handshake alike. */
     resolveActor: createActorResolver({ findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive }, config.jwtSecret),
@@ -91,7 +112,13 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     appointments,
     booking,
     queue: createQueueService({
-      tx, repo: repos.queue, appointments, booking, idempotency: repos.idempotency, today, poke: () => publisher.poke(),
+      tx,
+      repo: repos.queue,
+      appointments,
+      booking,
+      idempotency: repos.idempotency,
+      today,
+      poke: () => publisher.poke(),
     }),
     /** The first accounts, when none exist (see users/bootstrap.ts). */
     bootstrap: (demo: boolean) => bootstrapAccounts({ sequelize, users: repos.users, doctors: repos.doctors, config, logger }, demo),

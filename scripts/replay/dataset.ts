@@ -18,7 +18,10 @@ export interface DayRow {
 }
 
 /** A parsed day: its date as in the file and its rows in booking (`ScheduledDay`) order. */
-export interface Day { date: string; rows: DayRow[] }
+export interface Day {
+  date: string;
+  rows: DayRow[];
+}
 
 /**
  * Reads the CSV (first `limit` rows when given). Rows are sorted by `ScheduledDay` (ties by AppointmentID)

@@ -49,15 +49,33 @@ export const INSERT_BOOKING_SQL = `WITH free AS (
 const INSERT = statement(INSERT_BOOKING_SQL);
 
 /** An appointment's key facts. */
-export interface AppointmentRow { id: string; patient_id: string; doctor_id: string; date: string; slot: number; status: AppointmentStatus }
+export interface AppointmentRow {
+  id: string;
+  patient_id: string;
+  doctor_id: string;
+  date: string;
+  slot: number;
+  status: AppointmentStatus;
+}
 /** An appointment as the API answers it (see {@link APPOINTMENT_JSON}). */
 export type AppointmentJson = Record<string, unknown> & { id: string; doctor_id: string; patient_id: string };
 /** Who changed it and why, for the audit event. */
-export interface ChangeActor { actorId: string | null; actorType: string | null; reason: string | null }
+export interface ChangeActor {
+  actorId: string | null;
+  actorType: string | null;
+  reason: string | null;
+}
 
 export interface InsertBookingParams {
-  doctorId: string; date: string; patientId: string; capacity: number; isWalkIn: boolean;
-  actorId: string | null; actorType: string | null; actorKey: string; key: string | null;
+  doctorId: string;
+  date: string;
+  patientId: string;
+  capacity: number;
+  isWalkIn: boolean;
+  actorId: string | null;
+  actorType: string | null;
+  actorKey: string;
+  key: string | null;
 }
 
 const APPOINTMENT_COLUMNS = `a.id, a.id AS appointment_id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
@@ -82,7 +100,10 @@ export function createAppointmentRepository(sequelize: Sequelize) {
     /** An appointment's key facts (no lock). */
     async findRow(id: string, t?: Transaction): Promise<AppointmentRow | null> {
       const [row] = await sql.query<AppointmentRow>(
-        `SELECT id, patient_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, slot, status FROM appointments WHERE id = $id`, { id }, t);
+        `SELECT id, patient_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, slot, status FROM appointments WHERE id = $id`,
+        { id },
+        t,
+      );
       return row ?? null;
     },
 
@@ -99,7 +120,12 @@ export function createAppointmentRepository(sequelize: Sequelize) {
      * @returns the changed appointment's JSON, or null when its status (or day) was no longer as expected.
      */
     async changeStatus(
-      p: { id: string; from: AppointmentStatus[]; to: AppointmentStatus; releaseCapacity?: { doctorId: string; date: string } } & ChangeActor,
+      p: {
+        id: string;
+        from: AppointmentStatus[];
+        to: AppointmentStatus;
+        releaseCapacity?: { doctorId: string; date: string };
+      } & ChangeActor,
       t: Transaction,
     ): Promise<AppointmentJson | null> {
       const release = p.releaseCapacity;
@@ -112,10 +138,16 @@ export function createAppointmentRepository(sequelize: Sequelize) {
          ev AS (
            INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, reason)
            SELECT ins.id, (SELECT status FROM old), ins.status, $actorId, $actorType, $reason FROM ins)
-         ${release ? `, cap AS (UPDATE doctor_day_capacity SET booked_count = booked_count - 1, updated_at = now()
-            WHERE doctor_id = $doctorId AND date = $date AND EXISTS (SELECT 1 FROM ins))` : ''}
+         ${
+           release
+             ? `, cap AS (UPDATE doctor_day_capacity SET booked_count = booked_count - 1, updated_at = now()
+            WHERE doctor_id = $doctorId AND date = $date AND EXISTS (SELECT 1 FROM ins))`
+             : ''
+         }
          SELECT ${APPOINTMENT_JSON} AS body FROM ins`,
-        { id: p.id, to: p.to, from: p.from, actorId: p.actorId, actorType: p.actorType, reason: p.reason, ...(release ?? {}) }, t);
+        { id: p.id, to: p.to, from: p.from, actorId: p.actorId, actorType: p.actorType, reason: p.reason, ...(release ?? {}) },
+        t,
+      );
       return row?.body ?? null;
     },
 
@@ -154,7 +186,9 @@ export function createAppointmentRepository(sequelize: Sequelize) {
          inc AS (UPDATE doctor_day_capacity SET booked_count = booked_count + 1, updated_at = now()
                   WHERE doctor_id = $newDoctorId AND date = $newDate AND EXISTS (SELECT 1 FROM ins))
          SELECT ${APPOINTMENT_JSON} AS body FROM ins`,
-        { ...p }, t);
+        { ...p },
+        t,
+      );
       return row?.body ?? null;
     },
 
@@ -165,11 +199,20 @@ export function createAppointmentRepository(sequelize: Sequelize) {
         `SELECT ${APPOINTMENT_COLUMNS}, jsonb_build_object('id', p.id, 'first_name', p.first_name, 'last_name', p.last_name) AS patient,
                 count(*) OVER () AS total
            FROM appointments a JOIN patients p ON p.id = a.patient_id
-          WHERE ${where} ORDER BY a.slot, a.created_at LIMIT $limit OFFSET $offset`, p);
+          WHERE ${where} ORDER BY a.slot, a.created_at LIMIT $limit OFFSET $offset`,
+        p,
+      );
       const total = rows.length
         ? Number(rows[0].total)
-        : Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`,
-          { doctorId: p.doctorId, date: p.date, status: p.status }))[0].n);
+        : Number(
+            (
+              await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`, {
+                doctorId: p.doctorId,
+                date: p.date,
+                status: p.status,
+              })
+            )[0].n,
+          );
       return { rows: rows.map(({ total: _t, ...r }) => r), total };
     },
 
@@ -177,14 +220,20 @@ export function createAppointmentRepository(sequelize: Sequelize) {
     async listPatient(p: { patientId: string; doctorId: string | null; limit: number; offset: number }) {
       const where = `a.patient_id = $patientId AND ($doctorId::uuid IS NULL OR a.doctor_id = $doctorId)`;
       const rows = await sql.query<Record<string, unknown>>(
-        `SELECT ${APPOINTMENT_COLUMNS} FROM appointments a WHERE ${where} ORDER BY a.date DESC, a.created_at DESC LIMIT $limit OFFSET $offset`, p);
-      const [count] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`,
-        { patientId: p.patientId, doctorId: p.doctorId });
+        `SELECT ${APPOINTMENT_COLUMNS} FROM appointments a WHERE ${where} ORDER BY a.date DESC, a.created_at DESC LIMIT $limit OFFSET $offset`,
+        p,
+      );
+      const [count] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`, {
+        patientId: p.patientId,
+        doctorId: p.doctorId,
+      });
       return { rows, total: Number(count.n) };
     },
 
     async patientExists(patientId: string): Promise<boolean> {
-      const [row] = await sql.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS exists', { patientId });
+      const [row] = await sql.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS exists', {
+        patientId,
+      });
       return row.exists;
     },
 
@@ -193,7 +242,8 @@ export function createAppointmentRepository(sequelize: Sequelize) {
       return sql.query<Record<string, unknown>>(
         `SELECT id::text AS id, from_status, to_status, actor_id, actor_type, reason, data, ${isoUtc('at')} AS at
            FROM appointment_events ev WHERE appointment_id = $id ORDER BY ev.id`, // the bigint, not the text alias ('100' < '99')
-        { id });
+        { id },
+      );
     },
   };
 }

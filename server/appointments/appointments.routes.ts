@@ -8,7 +8,11 @@ import { idempotentBooking, type BookingCounter } from './booking.http';
 import { bookSchema, doctorDayListSchema, idSchema, patientListSchema, reasonSchema, rescheduleSchema } from './appointments.schemas';
 
 /** What the appointments routes need. */
-export interface AppointmentsRouterDeps { booking: BookingService; appointments: AppointmentsService; bookingCounter: BookingCounter }
+export interface AppointmentsRouterDeps {
+  booking: BookingService;
+  appointments: AppointmentsService;
+  bookingCounter: BookingCounter;
+}
 
 /**
  * @openapi
@@ -64,14 +68,22 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *               date: { type: string, format: date }
    *               idempotency_key: { type: string, maxLength: 255 }
    *     responses:
-   *       201: { description: Booked (or a replay of the first answer), content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       201:
+   *         description: Booked (or a replay of the first answer)
+   *         content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } }
    *       400: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    *       503: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/appointments', allow('reception'), validate(bookSchema), idempotentBooking('POST /api/v1/appointments', bookingCounter, (req, idem) =>
-    booking.book({ patientId: req.body.patient_id, doctorId: req.body.doctor_id, date: req.body.date, actor: actorRef(req), ...idem })));
+  r.post(
+    '/appointments',
+    allow('reception'),
+    validate(bookSchema),
+    idempotentBooking('POST /api/v1/appointments', bookingCounter, (req, idem) =>
+      booking.book({ patientId: req.body.patient_id, doctorId: req.body.doctor_id, date: req.body.date, actor: actorRef(req), ...idem }),
+    ),
+  );
 
   /**
    * @openapi
@@ -117,7 +129,9 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *   post:
    *     tags: [appointments]
    *     summary: Move a booked appointment to another day (and optionally doctor), atomically
-   *     description: 'The new slot is taken and the old one freed in one transaction; both days are locked in a fixed order. Errors: 409 CAPACITY_FULL, ALREADY_BOOKED, INVALID_TRANSITION; 422 SAME_DOCTOR_DAY and the booking rules.'
+   *     description: |
+   *       The new slot is taken and the old one freed in one transaction; both days are locked in a fixed order.
+   *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED, INVALID_TRANSITION; 422 SAME_DOCTOR_DAY and the booking rules.
    *     x-roles: [admin, reception]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody:

@@ -49,7 +49,13 @@ export function createAppointmentsService({ repo }: { repo: AppointmentRepositor
 
     /** A doctor-day's appointments by slot, with patient names (staff only); `{data, total, limit, offset}`. */
     async listDoctorDay(doctorId: string, date: string, opts: { status?: AppointmentStatus; limit: number; offset: number }) {
-      const { rows, total } = await repo.listDoctorDay({ doctorId, date, status: opts.status ?? null, limit: opts.limit, offset: opts.offset });
+      const { rows, total } = await repo.listDoctorDay({
+        doctorId,
+        date,
+        status: opts.status ?? null,
+        limit: opts.limit,
+        offset: opts.offset,
+      });
       return page(rows, total, opts.limit, opts.offset);
     },
 
@@ -59,7 +65,12 @@ export function createAppointmentsService({ repo }: { repo: AppointmentRepositor
      */
     async listPatient(patientId: string, opts: { doctorId?: string; limit: number; offset: number }) {
       if (!(await repo.patientExists(patientId))) throw new NotFound('No patient with this id', 'PATIENT_NOT_FOUND');
-      const { rows, total } = await repo.listPatient({ patientId, doctorId: opts.doctorId ?? null, limit: opts.limit, offset: opts.offset });
+      const { rows, total } = await repo.listPatient({
+        patientId,
+        doctorId: opts.doctorId ?? null,
+        limit: opts.limit,
+        offset: opts.offset,
+      });
       return page(rows, total, opts.limit, opts.offset);
     },
 

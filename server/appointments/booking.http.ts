@@ -6,7 +6,9 @@ import type { BookResult } from './booking.service';
 export type BookingOutcome = 'booked' | 'full' | 'already_booked' | 'replayed' | 'error';
 
 /** Where booking outcomes are counted (the app's Prometheus counter). */
-export interface BookingCounter { inc(labels: { outcome: BookingOutcome }): void }
+export interface BookingCounter {
+  inc(labels: { outcome: BookingOutcome }): void;
+}
 
 /** The outcome label of a failed booking, from its error code. */
 function failureOutcome(err: unknown): BookingOutcome {

@@ -31,7 +31,11 @@ export interface BookRequest extends IdempotencyKey {
 }
 
 /** What the route answers: a fresh 201, or a replay of the first answer (`replayed`). */
-export interface BookResult { status: number; body: Record<string, unknown>; replayed: boolean }
+export interface BookResult {
+  status: number;
+  body: Record<string, unknown>;
+  replayed: boolean;
+}
 
 /** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key). */
 class NothingBooked extends Error {}
@@ -44,7 +48,10 @@ const notFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_
  */
 export function createBookingService({ tx, doctorDays, appointments, idempotency, window }: BookingDeps) {
   const context = (req: BookRequest, key: string | null, t?: Transaction) =>
-    doctorDays.readBookingContext({ doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key }, t);
+    doctorDays.readBookingContext(
+      { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key },
+      t,
+    );
 
   /**
    * Says why nothing was booked, from a fresh read (after the lock, so it sees what the locked statement saw):
@@ -59,10 +66,20 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
   async function lockAndInsert(req: BookRequest, t: Transaction): Promise<AppointmentJson> {
     const day = await doctorDays.lock(req.doctorId, req.date, t);
     if (!day || day.booked_count >= day.capacity) throw new NothingBooked();
-    const body = await appointments.insertBooking({
-      doctorId: req.doctorId, date: req.date, patientId: req.patientId, capacity: day.capacity, isWalkIn: req.isWalkIn ?? false,
-      actorId: req.actor.id, actorType: req.actor.type, actorKey: keyOwner(req.actor.id), key: req.key,
-    }, t);
+    const body = await appointments.insertBooking(
+      {
+        doctorId: req.doctorId,
+        date: req.date,
+        patientId: req.patientId,
+        capacity: day.capacity,
+        isWalkIn: req.isWalkIn ?? false,
+        actorId: req.actor.id,
+        actorType: req.actor.type,
+        actorKey: keyOwner(req.actor.id),
+        key: req.key,
+      },
+      t,
+    );
     if (!body) throw new NothingBooked();
     return body;
   }
@@ -80,7 +97,10 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
       const owner = keyOwner(req.actor.id);
       const ctx = await context(req, req.key);
       if (req.key && ctx.idem_fingerprint) {
-        return { ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint), replayed: true };
+        return {
+          ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint),
+          replayed: true,
+        };
       }
       assertBookable(ctx, req.date, window());
       if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
@@ -126,9 +146,18 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
         if (!a) throw notFound();
         assertTransition(a.status, 'cancelled');
         await doctorDays.lock(a.doctor_id, a.date, t);
-        const body = await appointments.changeStatus({
-          id, from: ['booked'], to: 'cancelled', releaseCapacity: { doctorId: a.doctor_id, date: a.date }, actorId: actor.id, actorType: actor.type, reason,
-        }, t);
+        const body = await appointments.changeStatus(
+          {
+            id,
+            from: ['booked'],
+            to: 'cancelled',
+            releaseCapacity: { doctorId: a.doctor_id, date: a.date },
+            actorId: actor.id,
+            actorType: actor.type,
+            reason,
+          },
+          t,
+        );
         if (body) return body;
         const now = await appointments.findRow(id, t);
         if (now) assertTransition(now.status, 'cancelled');
@@ -144,15 +173,24 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
      * @throws NotFound · Conflict `INVALID_TRANSITION` · `CAPACITY_FULL` · `ALREADY_BOOKED` · Unprocessable
      *   `SAME_DOCTOR_DAY` and the booking rules' 422s for the new day.
      */
-    async reschedule(id: string, to: { date: string; doctor_id?: string }, actor: ActorRef, reason: string | null): Promise<AppointmentJson> {
+    async reschedule(
+      id: string,
+      to: { date: string; doctor_id?: string },
+      actor: ActorRef,
+      reason: string | null,
+    ): Promise<AppointmentJson> {
       return tx(async (t) => {
         const a = await appointments.findRow(id, t);
         if (!a) throw notFound();
-        if (a.status !== 'booked') throw new Conflict('INVALID_TRANSITION', `An appointment that is ${a.status} cannot be rescheduled`, { from: a.status });
+        if (a.status !== 'booked')
+          throw new Conflict('INVALID_TRANSITION', `An appointment that is ${a.status} cannot be rescheduled`, { from: a.status });
         const newDoctorId = to.doctor_id ?? a.doctor_id;
-        if (newDoctorId === a.doctor_id && to.date === a.date) throw new Unprocessable('SAME_DOCTOR_DAY', 'The appointment is already on this doctor-day');
-        const days = [{ doctorId: a.doctor_id, date: a.date }, { doctorId: newDoctorId, date: to.date }]
-          .sort((x, y) => (x.doctorId === y.doctorId ? x.date.localeCompare(y.date) : x.doctorId.localeCompare(y.doctorId)));
+        if (newDoctorId === a.doctor_id && to.date === a.date)
+          throw new Unprocessable('SAME_DOCTOR_DAY', 'The appointment is already on this doctor-day');
+        const days = [
+          { doctorId: a.doctor_id, date: a.date },
+          { doctorId: newDoctorId, date: to.date },
+        ].sort((x, y) => (x.doctorId === y.doctorId ? x.date.localeCompare(y.date) : x.doctorId.localeCompare(y.doctorId)));
         await doctorDays.lockDoctorsShared([a.doctor_id, newDoctorId], t);
         let target: { capacity: number; booked_count: number } | null = null;
         for (const d of days) {
@@ -160,14 +198,27 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
           if (d.doctorId === newDoctorId && d.date === to.date) target = counts;
         }
         // The rules are read under the locks, so a concurrent availability change is seen.
-        const ctx = await doctorDays.readBookingContext({ doctorId: newDoctorId, patientId: a.patient_id, date: to.date, actorKey: null, key: null }, t);
+        const ctx = await doctorDays.readBookingContext(
+          { doctorId: newDoctorId, patientId: a.patient_id, date: to.date, actorKey: null, key: null },
+          t,
+        );
         assertBookable(ctx, to.date, window());
         if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
         if (!target || target.booked_count >= target.capacity) throw capacityFull('The new doctor-day is fully booked');
-        const body = await appointments.move({
-          id, oldDoctorId: a.doctor_id, oldDate: a.date, newDoctorId, newDate: to.date, capacity: target.capacity,
-          actorId: actor.id, actorType: actor.type, reason,
-        }, t);
+        const body = await appointments.move(
+          {
+            id,
+            oldDoctorId: a.doctor_id,
+            oldDate: a.date,
+            newDoctorId,
+            newDate: to.date,
+            capacity: target.capacity,
+            actorId: actor.id,
+            actorType: actor.type,
+            reason,
+          },
+          t,
+        );
         if (!body) throw new ConcurrentUpdate('The appointment changed while this request ran; retry');
         return body;
       });

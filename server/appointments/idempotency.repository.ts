@@ -3,9 +3,15 @@ import type { Sequelize } from 'sequelize-typescript';
 import { createSql, statement } from '../core/sql';
 import { KEY_RETENTION_HOURS, type StoredKey } from './idempotency';
 
-const CLAIM = statement('INSERT INTO idempotency_keys (actor_id, key, fingerprint) VALUES ($owner, $key, $fp) ON CONFLICT (actor_id, key) DO NOTHING RETURNING 1 AS ok');
-const STORED = statement('SELECT fingerprint, response_status AS status, response_body AS body FROM idempotency_keys WHERE actor_id = $owner AND key = $key');
-const STORE = statement('UPDATE idempotency_keys SET response_status = $status, response_body = $body::jsonb WHERE actor_id = $owner AND key = $key');
+const CLAIM = statement(
+  'INSERT INTO idempotency_keys (actor_id, key, fingerprint) VALUES ($owner, $key, $fp) ON CONFLICT (actor_id, key) DO NOTHING RETURNING 1 AS ok',
+);
+const STORED = statement(
+  'SELECT fingerprint, response_status AS status, response_body AS body FROM idempotency_keys WHERE actor_id = $owner AND key = $key',
+);
+const STORE = statement(
+  'UPDATE idempotency_keys SET response_status = $status, response_body = $body::jsonb WHERE actor_id = $owner AND key = $key',
+);
 
 /** Storage of idempotency keys (`idempotency_keys`, primary key (actor_id, key)). */
 export function createIdempotencyRepository(sequelize: Sequelize) {
@@ -30,7 +36,9 @@ export function createIdempotencyRepository(sequelize: Sequelize) {
 
     /** Deletes keys older than the retention; returns how many. Run periodically. */
     async purgeExpired(): Promise<number> {
-      return sql.exec('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $hours)', { hours: KEY_RETENTION_HOURS });
+      return sql.exec('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $hours)', {
+        hours: KEY_RETENTION_HOURS,
+      });
     },
   };
 }

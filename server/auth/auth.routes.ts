@@ -34,7 +34,9 @@ export function loginRouter({ auth, loginRateLimit }: { auth: AuthService; login
    *   post:
    *     tags: [auth]
    *     summary: 'Log in with e-mail and password; returns a staff access token'
-   *     description: 'Any failure is the same 401 INVALID_CREDENTIALS. Failed attempts are limited per IP and per e-mail (LOGIN_RATE_LIMIT per 15 minutes), then 429 with Retry-After.'
+   *     description: |
+   *       Any failure is the same 401 INVALID_CREDENTIALS. Failed attempts are limited per IP and per e-mail
+   *       (LOGIN_RATE_LIMIT per 15 minutes), then 429 with Retry-After.
    *     security: []
    *     requestBody:
    *       required: true

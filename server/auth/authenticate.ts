@@ -7,7 +7,13 @@ import { verifyStaffToken } from './tokens';
 export const SCREEN_TOKEN_PREFIX = 'scr_';
 
 /** What authentication needs to know about an account, per request. */
-export interface AccountForAuth { id: string; email: string; role: Role; doctor_id: string | null; is_active: boolean }
+export interface AccountForAuth {
+  id: string;
+  email: string;
+  role: Role;
+  doctor_id: string | null;
+  is_active: boolean;
+}
 
 /** Where authentication looks accounts and screen tokens up (the users and display-tokens repositories). */
 export interface CredentialStore {

@@ -53,10 +53,16 @@ export function availabilityRouter({ availability }: { availability: Availabilit
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/doctors/:id/availability', allow('admin', 'reception', 'doctor'), ownDoctorOnly('id'), validate(setAvailabilitySchema), async (req, res) => {
-    const result = await availability.set(req.params.id as string, req.body, actorId(req));
-    res.status(result.created ? 201 : 200).json(result.availability);
-  });
+  r.post(
+    '/doctors/:id/availability',
+    allow('admin', 'reception', 'doctor'),
+    ownDoctorOnly('id'),
+    validate(setAvailabilitySchema),
+    async (req, res) => {
+      const result = await availability.set(req.params.id as string, req.body, actorId(req));
+      res.status(result.created ? 201 : 200).json(result.availability);
+    },
+  );
 
   /**
    * @openapi
@@ -78,15 +84,21 @@ export function availabilityRouter({ availability }: { availability: Availabilit
    *       404: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/availability', allow('admin', 'reception', 'doctor'), ownDoctorOnly('id'), validate(getAvailabilitySchema), async (req, res) => {
-    const q = req.query as { date?: string; from?: string; to?: string };
-    if (q.date) {
-      const [day] = await availability.between(req.params.id as string, q.date, q.date);
-      res.json(day);
-    } else {
-      res.json({ data: await availability.between(req.params.id as string, q.from!, q.to!) });
-    }
-  });
+  r.get(
+    '/doctors/:id/availability',
+    allow('admin', 'reception', 'doctor'),
+    ownDoctorOnly('id'),
+    validate(getAvailabilitySchema),
+    async (req, res) => {
+      const q = req.query as { date?: string; from?: string; to?: string };
+      if (q.date) {
+        const [day] = await availability.between(req.params.id as string, q.date, q.date);
+        res.json(day);
+      } else {
+        res.json({ data: await availability.between(req.params.id as string, q.from!, q.to!) });
+      }
+    },
+  );
 
   return r;
 }

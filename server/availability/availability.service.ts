@@ -8,13 +8,23 @@ import { effectiveAvailability, type EffectiveAvailability } from './availabilit
 import type { AvailabilityRepository } from './availability.repository';
 
 /** A day override as `POST /doctors/{id}/availability` takes it. */
-export interface AvailabilityInput { date: string; is_present: boolean; capacity?: number | null; notes?: string | null }
+export interface AvailabilityInput {
+  date: string;
+  is_present: boolean;
+  capacity?: number | null;
+  notes?: string | null;
+}
 
 /** Longest range `GET …/availability?from=&to=` answers, in days (inclusive). */
 export const MAX_RANGE_DAYS = 92;
 
 /** What the availability service needs. */
-export interface AvailabilityDeps { repo: AvailabilityRepository; doctors: DoctorRepository; doctorDays: DoctorDayRepository; tx: Transactor }
+export interface AvailabilityDeps {
+  repo: AvailabilityRepository;
+  doctors: DoctorRepository;
+  doctorDays: DoctorDayRepository;
+  tx: Transactor;
+}
 
 const doctorNotFound = () => new NotFound('No doctor with this id', 'DOCTOR_NOT_FOUND');
 
@@ -29,7 +39,11 @@ export function createAvailabilityService({ repo, doctors, doctorDays, tx }: Ava
      * @returns `created` true when a row was inserted (→ 201), false when updated (→ 200).
      * @throws NotFound `DOCTOR_NOT_FOUND` · Conflict `CAPACITY_BELOW_BOOKED` (details `{booked}`)
      */
-    async set(doctorId: string, input: AvailabilityInput, actorId: string | null): Promise<{ created: boolean; availability: EffectiveAvailability }> {
+    async set(
+      doctorId: string,
+      input: AvailabilityInput,
+      actorId: string | null,
+    ): Promise<{ created: boolean; availability: EffectiveAvailability }> {
       return tx(async (t) => {
         // Doctor row FOR SHARE, then the day's capacity row: the lock order of every writer.
         const doctor = await doctors.findById(doctorId, t, 'share');
@@ -43,9 +57,17 @@ export function createAvailabilityService({ repo, doctors, doctorDays, tx }: Ava
           });
         }
         if (capacity !== day.capacity) await doctorDays.setCapacity(doctorId, input.date, capacity, t);
-        const row = await repo.upsert({
-          doctorId, date: input.date, isPresent: input.is_present, capacity: override.capacity, notes: input.notes || null, actorId,
-        }, t);
+        const row = await repo.upsert(
+          {
+            doctorId,
+            date: input.date,
+            isPresent: input.is_present,
+            capacity: override.capacity,
+            notes: input.notes || null,
+            actorId,
+          },
+          t,
+        );
         return { created: row.inserted, availability: effectiveAvailability(doctor, input.date, row) };
       });
     },
@@ -61,7 +83,9 @@ export function createAvailabilityService({ repo, doctors, doctorDays, tx }: Ava
       const doctor = await doctors.findById(doctorId);
       if (!doctor) throw doctorNotFound();
       const byDate = new Map((await repo.between(doctorId, from, to)).map((r) => [r.date, r]));
-      return Array.from({ length: span + 1 }, (_, i) => addDays(from, i)).map((date) => effectiveAvailability(doctor, date, byDate.get(date)));
+      return Array.from({ length: span + 1 }, (_, i) => addDays(from, i)).map((date) =>
+        effectiveAvailability(doctor, date, byDate.get(date)),
+      );
     },
   };
 }

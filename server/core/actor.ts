@@ -6,8 +6,7 @@ export const ROLES: readonly Role[] = ['admin', 'reception', 'doctor'];
 
 /** Who is making a request: a staff user (JWT) or a waiting-room screen (screen token). */
 export type Actor =
-  | { type: 'user'; id: string; role: Role; doctor_id: string | null; email: string }
-  | { type: 'screen'; id: string; doctor_ids: string[] };
+  { type: 'user'; id: string; role: Role; doctor_id: string | null; email: string } | { type: 'screen'; id: string; doctor_ids: string[] };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,7 +19,11 @@ declare module 'express-serve-static-core' {
  * Who acts, as audit rows and idempotency scopes record it, and the request that caused the change (logged
  * with the queue events it emits). `id` and `type` are null for anonymous callers.
  */
-export interface ActorRef { id: string | null; type: string | null; requestId: string | null }
+export interface ActorRef {
+  id: string | null;
+  type: string | null;
+  requestId: string | null;
+}
 
 /** The acting account of a request, for audit columns (`created_by`, `updated_by`, `actor_id`); null when anonymous. */
 export function actorId(req: Request): string | null {

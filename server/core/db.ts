@@ -13,8 +13,8 @@ export interface DbOptions {
 /**
  * Creates the Sequelize instance in sequelize-typescript's repository mode: the model classes are never bound
  * themselves; `sequelize.getRepository(Model)` gives a copy bound to this instance, so several apps (each with
- * its own instance) can run in one process. Timestamps are `created_at` / `updated_at`. Connect timeout and statement timeout are bounded so that no request hangs
- * on an unreachable or stuck database.
+ * its own instance) can run in one process. Timestamps are `created_at` / `updated_at`. Connect timeout and
+ * statement timeout are bounded so that no request hangs on an unreachable or stuck database.
  */
 export function createSequelize(opts: DbOptions): Sequelize {
   return new Sequelize(opts.url, {

@@ -2,7 +2,9 @@ import Joi from 'joi';
 import { isClinicDate } from './clinic-time';
 
 /** Shared joi pieces used by every feature's `*.schemas.ts`. */
-export const uuid = Joi.string().guid({ version: ['uuidv1', 'uuidv4', 'uuidv5', 'uuidv7'], separator: '-' }).lowercase();
+export const uuid = Joi.string()
+  .guid({ version: ['uuidv1', 'uuidv4', 'uuidv5', 'uuidv7'], separator: '-' })
+  .lowercase();
 
 /** A clinic day, `YYYY-MM-DD`, validated as a real calendar date. */
 export const clinicDate = Joi.string()

@@ -12,7 +12,15 @@ export function createDisplayTokenRepository(sequelize: Sequelize) {
     /** Newest first; revoked ones only with `include_revoked`. */
     async list(p: { include_revoked?: boolean; limit: number; offset: number }): Promise<{ rows: DisplayTokenDto[]; total: number }> {
       const where = p.include_revoked ? {} : { revoked_at: null };
-      const { rows, count } = await tokens.findAndCountAll({ where, order: [['created_at', 'DESC'], ['id', 'ASC']], limit: p.limit, offset: p.offset });
+      const { rows, count } = await tokens.findAndCountAll({
+        where,
+        order: [
+          ['created_at', 'DESC'],
+          ['id', 'ASC'],
+        ],
+        limit: p.limit,
+        offset: p.offset,
+      });
       return { rows: rows.map(toDisplayTokenDto), total: count };
     },
 

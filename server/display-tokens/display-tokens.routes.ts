@@ -28,7 +28,9 @@ export function displayTokensRouter({ displayTokens }: { displayTokens: DisplayT
    *   post:
    *     tags: [display-tokens]
    *     summary: 'Mint a waiting-room screen token'
-   *     description: 'The token (`scr_…`) is in this answer only; the server keeps just its SHA-256. It reads the public queue view of `doctor_ids` (REST snapshot and Socket.IO) and nothing else.'
+   *     description: |
+   *       The token (`scr_…`) is in this answer only; the server keeps just its SHA-256. It reads the public queue view
+   *       of `doctor_ids` (REST snapshot and Socket.IO) and nothing else.
    *     x-roles: [admin, reception]
    *     requestBody:
    *       required: true
@@ -43,7 +45,16 @@ export function displayTokensRouter({ displayTokens }: { displayTokens: DisplayT
    *     responses:
    *       201:
    *         description: 'Minted: {id, label, doctor_ids, token, created_at}'
-   *         content: { application/json: { schema: { type: object, properties: { id: { type: string, format: uuid }, label: { type: string }, doctor_ids: { type: array, items: { type: string, format: uuid } }, token: { type: string, example: 'scr_…' }, created_at: { type: string, format: date-time } } } } }
+   *         content:
+   *           application/json:
+   *             schema:
+   *               type: object
+   *               properties:
+   *                 id: { type: string, format: uuid }
+   *                 label: { type: string }
+   *                 doctor_ids: { type: array, items: { type: string, format: uuid } }
+   *                 token: { type: string, example: 'scr_…' }
+   *                 created_at: { type: string, format: date-time }
    *       400: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */

@@ -6,7 +6,13 @@ import type { DisplayTokenRepository } from './display-tokens.repository';
 import { hashScreenToken, isScreenToken, newScreenToken } from './screen-token';
 
 /** A screen token as minted: the only time `token` is ever shown. */
-export interface MintedDisplayToken { id: string; label: string; doctor_ids: string[]; token: string; created_at: string }
+export interface MintedDisplayToken {
+  id: string;
+  label: string;
+  doctor_ids: string[];
+  token: string;
+  created_at: string;
+}
 
 /** What the screen-token service needs; `closeSockets` ends a screen's live connections on every instance. */
 export interface DisplayTokensDeps {
@@ -28,7 +34,12 @@ export function createDisplayTokensService({ repo, doctors, closeSockets }: Disp
       const missing = doctorIds.filter((id) => !found.has(id));
       if (missing.length) throw new Unprocessable('DOCTOR_NOT_FOUND', 'Some doctor ids are unknown', { missing });
       const token = newScreenToken();
-      const row = await repo.create({ label: input.label, doctor_ids: doctorIds, token_hash: hashScreenToken(token), created_by: createdBy });
+      const row = await repo.create({
+        label: input.label,
+        doctor_ids: doctorIds,
+        token_hash: hashScreenToken(token),
+        created_by: createdBy,
+      });
       return { id: row.id, label: row.label, doctor_ids: row.doctor_ids, token, created_at: row.created_at };
     },
 

@@ -80,7 +80,10 @@ const LOCK = statement(LOCK_DOCTOR_DAY_SQL);
 const CREATE = statement(CREATE_DOCTOR_DAY_SQL);
 
 /** A locked capacity row's counts. */
-export interface DayCounts { capacity: number; booked_count: number }
+export interface DayCounts {
+  capacity: number;
+  booked_count: number;
+}
 
 /** What {@link DoctorDayRepository.readBookingContext} takes. */
 export interface BookingContextKey {
@@ -127,8 +130,11 @@ export function createDoctorDayRepository(sequelize: Sequelize) {
 
     /** Sets a locked day's capacity. */
     async setCapacity(doctorId: string, date: string, capacity: number, t: Transaction): Promise<void> {
-      await sql.exec('UPDATE doctor_day_capacity SET capacity = $capacity, updated_at = now() WHERE doctor_id = $doctorId AND date = $date',
-        { doctorId, date, capacity }, t);
+      await sql.exec(
+        'UPDATE doctor_day_capacity SET capacity = $capacity, updated_at = now() WHERE doctor_id = $doctorId AND date = $date',
+        { doctorId, date, capacity },
+        t,
+      );
     },
 
     /**
@@ -142,7 +148,9 @@ export function createDoctorDayRepository(sequelize: Sequelize) {
            FROM doctor_day_capacity c JOIN doctors d ON d.id = c.doctor_id ${PLAN.joinOverride('c.date')}
           WHERE c.doctor_id = $doctorId AND c.date >= $fromDate
           ORDER BY c.date FOR UPDATE OF c`,
-        { doctorId, fromDate }, t);
+        { doctorId, fromDate },
+        t,
+      );
     },
   };
 }

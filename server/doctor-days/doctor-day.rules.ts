@@ -71,7 +71,10 @@ export function bookingWindow(zone: string, horizonDays: number, now?: Date): Bo
 }
 
 /** What {@link assertDayOpen} reads about the doctor. */
-export interface DoctorFacts { doctor_exists: boolean; is_active: boolean | null }
+export interface DoctorFacts {
+  doctor_exists: boolean;
+  is_active: boolean | null;
+}
 
 /**
  * Whether a doctor-day takes bookings at all (before any patient or capacity question), in the order a clerk
@@ -83,7 +86,9 @@ export function assertDayOpen(doctor: DoctorFacts, plan: DoctorDayPlan, date: st
   if (!doctor.doctor_exists) throw new Unprocessable('DOCTOR_NOT_FOUND', 'No doctor with this id');
   if (!doctor.is_active) throw new Unprocessable('DOCTOR_INACTIVE', 'This doctor is not taking appointments');
   if (date < window.today) {
-    throw new Unprocessable('DATE_IN_PAST', `The date is before today (${window.today}) in the clinic's time zone`, { today: window.today });
+    throw new Unprocessable('DATE_IN_PAST', `The date is before today (${window.today}) in the clinic's time zone`, {
+      today: window.today,
+    });
   }
   const last = addDays(window.today, window.horizonDays);
   if (date > last) {

@@ -54,7 +54,13 @@ export function createDoctorDayService(deps: DoctorDayDeps) {
       }
       const remaining = Math.max(0, capacity - booked);
       return {
-        doctor_id: doctorId, date, capacity, booked, remaining, is_present: plan.is_present, is_active: Boolean(ctx.is_active),
+        doctor_id: doctorId,
+        date,
+        capacity,
+        booked,
+        remaining,
+        is_present: plan.is_present,
+        is_active: Boolean(ctx.is_active),
         bookable: open && remaining > 0,
       };
     },

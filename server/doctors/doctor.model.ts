@@ -33,8 +33,14 @@ export interface DoctorDto {
 /** The plain object of a model row. */
 export function toDoctorDto(d: Doctor): DoctorDto {
   return {
-    id: d.id, name: d.name, code: d.code, specialty: d.specialty, default_daily_capacity: d.default_daily_capacity,
-    working_days: [...d.working_days].map(Number).sort(), is_active: d.is_active,
-    created_at: d.created_at.toISOString(), updated_at: d.updated_at.toISOString(),
+    id: d.id,
+    name: d.name,
+    code: d.code,
+    specialty: d.specialty,
+    default_daily_capacity: d.default_daily_capacity,
+    working_days: [...d.working_days].map(Number).sort(),
+    is_active: d.is_active,
+    created_at: d.created_at.toISOString(),
+    updated_at: d.updated_at.toISOString(),
   };
 }

@@ -61,7 +61,13 @@ export function createDoctorRepository(sequelize: Sequelize) {
         and.push({ [Op.or]: [{ name: { [Op.iLike]: like } }, { code: { [Op.iLike]: like } }] });
       }
       const { rows, count } = await doctors.findAndCountAll({
-        where: and.length ? { [Op.and]: and } : {}, order: [['name', 'ASC'], ['id', 'ASC']], limit: p.limit, offset: p.offset,
+        where: and.length ? { [Op.and]: and } : {},
+        order: [
+          ['name', 'ASC'],
+          ['id', 'ASC'],
+        ],
+        limit: p.limit,
+        offset: p.offset,
       });
       return { rows: rows.map(toDoctorDto), total: count };
     },
@@ -74,8 +80,9 @@ export function createDoctorRepository(sequelize: Sequelize) {
 
     /** The doctor with `code`, else the first active one by code (the demo doctor account links to it). */
     async findByCodeOrFirstActive(code: string, t?: Transaction): Promise<DoctorDto | null> {
-      const d = (await doctors.findOne({ where: { code }, transaction: t }))
-        ?? (await doctors.findOne({ where: { is_active: true }, order: [['code', 'ASC']], transaction: t }));
+      const d =
+        (await doctors.findOne({ where: { code }, transaction: t })) ??
+        (await doctors.findOne({ where: { is_active: true }, order: [['code', 'ASC']], transaction: t }));
       return d ? toDoctorDto(d) : null;
     },
   };

@@ -52,7 +52,8 @@ export function createDoctorsService({ repo, doctorDays, tx, today }: DoctorsDep
         if (after.default_daily_capacity !== before.default_daily_capacity) {
           const days = (await doctorDays.lockDaysFrom(id, today(), t)).filter((d) => d.planned_capacity !== d.capacity);
           const over = days.filter((d) => d.booked_count > d.planned_capacity).map((d) => d.date);
-          if (over.length) throw new Conflict('CAPACITY_BELOW_BOOKED', 'Some days already have more bookings than this capacity', { dates: over });
+          if (over.length)
+            throw new Conflict('CAPACITY_BELOW_BOOKED', 'Some days already have more bookings than this capacity', { dates: over });
           for (const d of days) await doctorDays.setCapacity(id, d.date, d.planned_capacity, t);
         }
         return after;

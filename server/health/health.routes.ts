@@ -41,7 +41,8 @@ export function healthRouter({ sequelize, logger }: { sequelize: Sequelize; logg
         new Promise((_, reject) => setTimeout(() => reject(new Error('database check timed out')), 2000).unref()),
       ]);
       if (!migrated) migrated = await migrationsApplied(sequelize, logger);
-      if (!migrated) return sendProblem(res, req, 503, 'MIGRATIONS_PENDING', 'Database migrations are pending', undefined, { 'Retry-After': '5' });
+      if (!migrated)
+        return sendProblem(res, req, 503, 'MIGRATIONS_PENDING', 'Database migrations are pending', undefined, { 'Retry-After': '5' });
       res.json({ status: 'ready' });
     } catch {
       sendProblem(res, req, 503, 'DATABASE_UNAVAILABLE', 'The database is not reachable', undefined, { 'Retry-After': '2' });

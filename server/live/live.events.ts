@@ -63,13 +63,22 @@ export interface QueueUpdatedEvent {
 }
 
 /** `queue:heartbeat`: every HEARTBEAT_INTERVAL_MS (15 s) to each active room, so a lost last event is noticed. */
-export interface QueueHeartbeatEvent { doctor_id: string; date: string; version: number }
+export interface QueueHeartbeatEvent {
+  doctor_id: string;
+  date: string;
+  version: number;
+}
 
 /** `server:shutdown`: the instance is stopping; clients reconnect (to another instance). */
-export interface ServerShutdownEvent { reconnect: true }
+export interface ServerShutdownEvent {
+  reconnect: true;
+}
 
 /** Subscribe payload; `date` defaults to today in the clinic's time zone. */
-export interface QueueSubscribeRequest { doctor_id: string; date?: string }
+export interface QueueSubscribeRequest {
+  doctor_id: string;
+  date?: string;
+}
 
 /** Acks are `{ data }` on success or `{ error }` on failure. */
 export type Ack<T> = { data: T } | { error: { code: string; message: string } };

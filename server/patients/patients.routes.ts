@@ -40,7 +40,9 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    *     tags: [patients]
    *     summary: 'Register a patient'
    *     x-roles: [admin, reception]
-   *     description: 'Phone is normalized to E.164. Same phone and first name (case-insensitive) → 409 PATIENT_EXISTS with `details.existing_id`; family members may share a phone.'
+   *     description: |
+   *       Phone is normalized to E.164. Same phone and first name (case-insensitive) → 409 PATIENT_EXISTS with
+   *       `details.existing_id`; family members may share a phone.
    *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PatientInput' } } } }
    *     responses:
    *       201: { description: Registered, content: { application/json: { schema: { $ref: '#/components/schemas/Patient' } } } }

@@ -5,7 +5,10 @@ import { page } from '../core/schemas';
 import { normalizePhone } from './phone';
 import type { NewPatient, PatientChanges, PatientDto, PatientRepository } from './patients.repository';
 
-export interface PatientsDeps { repo: PatientRepository; phoneRegion: CountryCode }
+export interface PatientsDeps {
+  repo: PatientRepository;
+  phoneRegion: CountryCode;
+}
 
 const blankToNull = <T>(v: T | '' | undefined): T | null | undefined => (v === '' ? null : v);
 
@@ -26,7 +29,9 @@ export function createPatientsService({ repo, phoneRegion }: PatientsDeps) {
         created_by: actorId,
       });
       if ('duplicateOf' in created) {
-        throw new Conflict('PATIENT_EXISTS', 'A patient with this phone number and first name is already registered', { existing_id: created.duplicateOf });
+        throw new Conflict('PATIENT_EXISTS', 'A patient with this phone number and first name is already registered', {
+          existing_id: created.duplicateOf,
+        });
       }
       return created;
     },
@@ -47,7 +52,9 @@ export function createPatientsService({ repo, phoneRegion }: PatientsDeps) {
       const updated = await repo.update(id, clean);
       if (!updated) throw new NotFound('No patient with this id', 'PATIENT_NOT_FOUND');
       if ('duplicateOf' in updated) {
-        throw new Conflict('PATIENT_EXISTS', 'Another patient with this phone number and first name exists', { existing_id: updated.duplicateOf });
+        throw new Conflict('PATIENT_EXISTS', 'Another patient with this phone number and first name exists', {
+          existing_id: updated.duplicateOf,
+        });
       }
       return updated;
     },

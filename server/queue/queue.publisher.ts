@@ -41,10 +41,16 @@ export interface QueuePublisher {
  * same call Socket.IO's BroadcastOperator.emit makes; with the in-memory adapter it is synchronous.)
  */
 async function broadcastInOrder<E extends keyof ServerToClientEvents>(
-  io: LiveServer, room: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0],
+  io: LiveServer,
+  room: string,
+  event: E,
+  payload: Parameters<ServerToClientEvents[E]>[0],
 ): Promise<void> {
   const adapter = io.of('/').adapter as unknown as { broadcast(packet: unknown, opts: unknown): void | Promise<void> };
-  await adapter.broadcast({ type: 2 /* socket.io-parser PacketType.EVENT */, data: [event, payload] }, { rooms: new Set([room]), except: new Set(), flags: {} });
+  await adapter.broadcast(
+    { type: 2 /* socket.io-parser PacketType.EVENT */, data: [event, payload] },
+    { rooms: new Set([room]), except: new Set(), flags: {} },
+  );
 }
 
 /**
@@ -85,7 +91,14 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
         }
         sent.push(id);
         // The request that caused the change, so one id follows it from HTTP to the screens.
-        o.logger.info('queue:updated emitted', { request_id, doctor_id: e.doctor_id, date: e.date, version: e.version, type: e.type, outbox_wait_ms: Math.round(Number(waited_ms)) });
+        o.logger.info('queue:updated emitted', {
+          request_id,
+          doctor_id: e.doctor_id,
+          date: e.date,
+          version: e.version,
+          type: e.type,
+          outbox_wait_ms: Math.round(Number(waited_ms)),
+        });
       }
       if (sent.length) await o.repo.markPublished(sent);
       total += sent.length;
@@ -100,7 +113,10 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
   }
 
   function runOnce(): Promise<number> {
-    if (running) { again = true; return running; }
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async () => {
       let n = 0;
       do {
@@ -113,14 +129,19 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
         }
       } while (again && !stopped);
       return n;
-    })().finally(() => { running = null; });
+    })().finally(() => {
+      running = null;
+    });
     return running;
   }
 
   async function heartbeat(): Promise<void> {
     const rooms = [...o.io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('queue:'));
     if (!rooms.length) return;
-    const keys = rooms.map((r) => { const [, doctor_id = '', date = ''] = r.split(':'); return { doctor_id, date }; });
+    const keys = rooms.map((r) => {
+      const [, doctor_id = '', date = ''] = r.split(':');
+      return { doctor_id, date };
+    });
     const rows = await o.repo.versions(keys);
     for (const r of rows) {
       const e: QueueHeartbeatEvent = { doctor_id: r.doctor_id, date: r.date, version: Number(r.version) };
@@ -135,10 +156,16 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
     runOnce,
     start() {
       leader.start();
-      timers.push(setInterval(() => { if (leader.isLeader) void runOnce(); }, o.relayIntervalMs).unref());
-      timers.push(setInterval(() => {
-        heartbeat().catch((err) => o.logger.warn('queue heartbeat failed', { error: (err as Error).message }));
-      }, o.heartbeatIntervalMs).unref());
+      timers.push(
+        setInterval(() => {
+          if (leader.isLeader) void runOnce();
+        }, o.relayIntervalMs).unref(),
+      );
+      timers.push(
+        setInterval(() => {
+          heartbeat().catch((err) => o.logger.warn('queue heartbeat failed', { error: (err as Error).message }));
+        }, o.heartbeatIntervalMs).unref(),
+      );
     },
     async stop() {
       stopped = true; // first: no poke or loop starts another run while this one drains

@@ -20,14 +20,37 @@ const STAFF_ENTRY_JSON = `jsonb_build_object('queue_entry_id', e.id, 'appointmen
 
 /** A queue entry's facts, for the service's checks. */
 export interface QueueEntryRow {
-  id: string; appointment_id: string; doctor_id: string; date: string; position: number; token: string; status: QueueEntryStatus;
+  id: string;
+  appointment_id: string;
+  doctor_id: string;
+  date: string;
+  position: number;
+  token: string;
+  status: QueueEntryStatus;
 }
 /** A locked queue counter. */
-export interface QueueCounter { next_position: number; version: number }
+export interface QueueCounter {
+  next_position: number;
+  version: number;
+}
 /** What check-in reads of an appointment (and its doctor's code, for the token). */
-export interface CheckInTarget { id: string; patient_id: string; doctor_id: string; date: string; slot: number; status: string; code: string }
+export interface CheckInTarget {
+  id: string;
+  patient_id: string;
+  doctor_id: string;
+  date: string;
+  slot: number;
+  status: string;
+  code: string;
+}
 /** How an entry moves: from one of `from` to `to`, stamping a time column; `position` moves it (requeue). */
-export interface EntryMove { id: string; from: QueueEntryStatus[]; to: QueueEntryStatus; stamp: 'called_at' | 'served_at' | 'skipped_at' | null; position?: number }
+export interface EntryMove {
+  id: string;
+  from: QueueEntryStatus[];
+  to: QueueEntryStatus;
+  stamp: 'called_at' | 'served_at' | 'skipped_at' | null;
+  position?: number;
+}
 
 const ENTRY_COLUMNS = `id, appointment_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, position, token, status`;
 
@@ -50,7 +73,9 @@ export function createQueueRepository(sequelize: Sequelize) {
                            WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'waiting'), '[]'::jsonb)) AS snapshot
          FROM doctors d LEFT JOIN queue_counters c ON c.doctor_id = d.id AND c.date = $date
         WHERE d.id = $doctorId`,
-      { doctorId, date }, t);
+      { doctorId, date },
+      t,
+    );
     return row?.snapshot ?? null;
   }
 
@@ -59,11 +84,19 @@ export function createQueueRepository(sequelize: Sequelize) {
 
     /** Locks a doctor-day's queue counter, creating it on first use. */
     async lockCounter(doctorId: string, date: string, t: Transaction): Promise<QueueCounter> {
-      const select = () => sql.query<{ next_position: number; version: string }>(
-        'SELECT next_position, version FROM queue_counters WHERE doctor_id = $doctorId AND date = $date FOR UPDATE', { doctorId, date }, t);
+      const select = () =>
+        sql.query<{ next_position: number; version: string }>(
+          'SELECT next_position, version FROM queue_counters WHERE doctor_id = $doctorId AND date = $date FOR UPDATE',
+          { doctorId, date },
+          t,
+        );
       let [row] = await select();
       if (!row) {
-        await sql.exec('INSERT INTO queue_counters (doctor_id, date) VALUES ($doctorId, $date) ON CONFLICT (doctor_id, date) DO NOTHING', { doctorId, date }, t);
+        await sql.exec(
+          'INSERT INTO queue_counters (doctor_id, date) VALUES ($doctorId, $date) ON CONFLICT (doctor_id, date) DO NOTHING',
+          { doctorId, date },
+          t,
+        );
         [row] = await select();
       }
       return { next_position: row.next_position, version: Number(row.version) };
@@ -74,7 +107,9 @@ export function createQueueRepository(sequelize: Sequelize) {
       await sql.exec(
         `UPDATE queue_counters SET version = $version, next_position = coalesce($nextPosition::int, next_position), updated_at = now()
           WHERE doctor_id = $doctorId AND date = $date`,
-        { doctorId: p.doctorId, date: p.date, version: p.version, nextPosition: p.nextPosition ?? null }, t);
+        { doctorId: p.doctorId, date: p.date, version: p.version, nextPosition: p.nextPosition ?? null },
+        t,
+      );
     },
 
     /** Writes the outbox row of an event; `pg_notify` in the transaction wakes the relay leader on commit, wherever it runs. */
@@ -83,7 +118,17 @@ export function createQueueRepository(sequelize: Sequelize) {
         `WITH ins AS (INSERT INTO queue_events (doctor_id, date, version, type, entry, payload, request_id)
                       VALUES ($doctorId, $date, $version, $type, $entry, $payload, $requestId) RETURNING 1)
          SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM ins`,
-        { doctorId: e.doctor_id, date: e.date, version: e.version, type: e.type, entry: JSON.stringify(e.entry), payload: JSON.stringify(e), requestId }, t);
+        {
+          doctorId: e.doctor_id,
+          date: e.date,
+          version: e.version,
+          type: e.type,
+          entry: JSON.stringify(e.entry),
+          payload: JSON.stringify(e),
+          requestId,
+        },
+        t,
+      );
     },
 
     async findEntry(id: string, t?: Transaction): Promise<QueueEntryRow | null> {
@@ -94,7 +139,9 @@ export function createQueueRepository(sequelize: Sequelize) {
     /** The entry of an appointment that is still in the queue (waiting or called), if any. */
     async activeEntryOf(appointmentId: string): Promise<string | null> {
       const [row] = await sql.query<{ id: string }>(
-        `SELECT id FROM queue_entries WHERE appointment_id = $appointmentId AND status IN ('waiting', 'called')`, { appointmentId });
+        `SELECT id FROM queue_entries WHERE appointment_id = $appointmentId AND status IN ('waiting', 'called')`,
+        { appointmentId },
+      );
       return row?.id ?? null;
     },
 
@@ -107,7 +154,10 @@ export function createQueueRepository(sequelize: Sequelize) {
       const [row] = await sql.query<CheckInTarget>(
         `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
                 (SELECT d.code FROM doctors d WHERE d.id = a.doctor_id) AS code
-           FROM appointments a WHERE a.id = $id${t ? ' FOR UPDATE' : ''}`, { id: appointmentId }, t);
+           FROM appointments a WHERE a.id = $id${t ? ' FOR UPDATE' : ''}`,
+        { id: appointmentId },
+        t,
+      );
       return row ?? null;
     },
 
@@ -116,7 +166,10 @@ export function createQueueRepository(sequelize: Sequelize) {
       const [row] = await sql.query<{ id: string; entry: PublicQueueEntry; checked_in_at: string }>(
         `INSERT INTO queue_entries AS e (appointment_id, doctor_id, date, position, token, checked_in_at)
          VALUES ($appointmentId, $doctorId, $date, $position, $token, clock_timestamp())
-         RETURNING e.id, ${PUBLIC_ENTRY_JSON} AS entry, ${isoUtc('e.checked_in_at')} AS checked_in_at`, { ...p }, t);
+         RETURNING e.id, ${PUBLIC_ENTRY_JSON} AS entry, ${isoUtc('e.checked_in_at')} AS checked_in_at`,
+        { ...p },
+        t,
+      );
       return row;
     },
 
@@ -131,7 +184,9 @@ export function createQueueRepository(sequelize: Sequelize) {
             ${p.stamp ? `, ${p.stamp} = clock_timestamp()` : ''} ${p.position !== undefined ? ', position = $position' : ''}
           WHERE e.id = $id AND e.status = ANY($from::text[])
           RETURNING ${PUBLIC_ENTRY_JSON} AS entry`,
-        { id: p.id, from: p.from, to: p.to, ...(p.position !== undefined ? { position: p.position } : {}) }, t);
+        { id: p.id, from: p.from, to: p.to, ...(p.position !== undefined ? { position: p.position } : {}) },
+        t,
+      );
       return row?.entry ?? null;
     },
 
@@ -139,7 +194,10 @@ export function createQueueRepository(sequelize: Sequelize) {
     async firstWaiting(doctorId: string, date: string, t: Transaction): Promise<QueueEntryRow | null> {
       const [row] = await sql.query<QueueEntryRow>(
         `SELECT ${ENTRY_COLUMNS} FROM queue_entries
-          WHERE doctor_id = $doctorId AND date = $date AND status = 'waiting' ORDER BY position LIMIT 1`, { doctorId, date }, t);
+          WHERE doctor_id = $doctorId AND date = $date AND status = 'waiting' ORDER BY position LIMIT 1`,
+        { doctorId, date },
+        t,
+      );
       return row ?? null;
     },
 
@@ -158,7 +216,8 @@ export function createQueueRepository(sequelize: Sequelize) {
             'skipped', ${list(`e.status = 'skipped'`, 'e.position')},
             'served_count', (SELECT count(*) FROM queue_entries e WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'served')) AS view
            FROM doctors d LEFT JOIN queue_counters c ON c.doctor_id = d.id AND c.date = $date WHERE d.id = $doctorId`,
-        { doctorId, date });
+        { doctorId, date },
+      );
       return row?.view ?? null;
     },
 
@@ -166,8 +225,12 @@ export function createQueueRepository(sequelize: Sequelize) {
     async eventsSince(doctorId: string, date: string, sinceVersion: number, limit: number) {
       const events = await sql.query<{ payload: QueueUpdatedEvent }>(
         'SELECT payload FROM queue_events WHERE doctor_id = $doctorId AND date = $date AND version > $since ORDER BY version LIMIT $limit',
-        { doctorId, date, since: sinceVersion, limit });
-      const [c] = await sql.query<{ version: string }>('SELECT version FROM queue_counters WHERE doctor_id = $doctorId AND date = $date', { doctorId, date });
+        { doctorId, date, since: sinceVersion, limit },
+      );
+      const [c] = await sql.query<{ version: string }>('SELECT version FROM queue_counters WHERE doctor_id = $doctorId AND date = $date', {
+        doctorId,
+        date,
+      });
       return { version: Number(c?.version ?? 0), events: events.map((e) => e.payload) };
     },
 
@@ -177,14 +240,17 @@ export function createQueueRepository(sequelize: Sequelize) {
         `SELECT k.doctor_id, k.date::text AS date, coalesce(c.version, 0) AS version
            FROM jsonb_to_recordset($keys::jsonb) AS k(doctor_id uuid, date date)
            LEFT JOIN queue_counters c ON c.doctor_id = k.doctor_id AND c.date = k.date`,
-        { keys: JSON.stringify(days) });
+        { keys: JSON.stringify(days) },
+      );
     },
 
     /** The oldest unpublished outbox events, in id order (no lock is held while they are sent). */
     async pendingEvents(limit: number) {
       return sql.query<{ id: string; payload: QueueUpdatedEvent; request_id: string | null; waited_ms: number }>(
         `SELECT id, payload, request_id, extract(epoch FROM now() - created_at) * 1000 AS waited_ms
-           FROM queue_events WHERE published_at IS NULL ORDER BY id LIMIT $limit`, { limit });
+           FROM queue_events WHERE published_at IS NULL ORDER BY id LIMIT $limit`,
+        { limit },
+      );
     },
 
     async markPublished(ids: string[]): Promise<void> {
@@ -194,7 +260,8 @@ export function createQueueRepository(sequelize: Sequelize) {
     /** Unpublished events and the age of the oldest (seconds, 0 when none). */
     async backlog(): Promise<{ count: number; lagSeconds: number }> {
       const [b] = await sql.query<{ n: string; lag: number | null }>(
-        'SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS lag FROM queue_events WHERE published_at IS NULL');
+        'SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS lag FROM queue_events WHERE published_at IS NULL',
+      );
       return { count: Number(b.n), lagSeconds: Number(b.lag ?? 0) };
     },
   };

@@ -16,7 +16,12 @@ export interface QueueCounters {
 }
 
 /** What the queue routes need. */
-export interface QueueRouterDeps { queue: QueueService; appointments: AppointmentsService; today: () => string; counters: QueueCounters }
+export interface QueueRouterDeps {
+  queue: QueueService;
+  appointments: AppointmentsService;
+  today: () => string;
+  counters: QueueCounters;
+}
 
 /**
  * @openapi
@@ -61,11 +66,18 @@ export function queueRouter({ queue, appointments, today, counters }: QueueRoute
    *   post:
    *     tags: [queue]
    *     summary: Check a patient in for today's appointment (joins the doctor-day's queue)
-   *     description: 'Only on the appointment day in CLINIC_TIMEZONE. Errors: 404 APPOINTMENT_NOT_FOUND; 422 PATIENT_MISMATCH, NOT_APPOINTMENT_DAY; 409 ALREADY_CHECKED_IN, APPOINTMENT_CANCELLED, INVALID_TRANSITION.'
+   *     description: |
+   *       Only on the appointment day in CLINIC_TIMEZONE. Errors: 404 APPOINTMENT_NOT_FOUND; 422 PATIENT_MISMATCH,
+   *       NOT_APPOINTMENT_DAY; 409 ALREADY_CHECKED_IN, APPOINTMENT_CANCELLED, INVALID_TRANSITION.
    *     x-roles: [admin, reception]
    *     requestBody:
    *       required: true
-   *       content: { application/json: { schema: { type: object, required: [appointment_id, patient_id], properties: { appointment_id: { type: string, format: uuid }, patient_id: { type: string, format: uuid } } } } }
+   *       content:
+   *         application/json:
+   *           schema:
+   *             type: object
+   *             required: [appointment_id, patient_id]
+   *             properties: { appointment_id: { type: string, format: uuid }, patient_id: { type: string, format: uuid } }
    *     responses:
    *       201: { description: Checked in, content: { application/json: { schema: { $ref: '#/components/schemas/CheckIn' } } } }
    *       404: { $ref: '#/components/responses/Problem' }
@@ -92,14 +104,31 @@ export function queueRouter({ queue, appointments, today, counters }: QueueRoute
    *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }
    *     requestBody:
    *       required: true
-   *       content: { application/json: { schema: { type: object, required: [patient_id, doctor_id], properties: { patient_id: { type: string, format: uuid }, doctor_id: { type: string, format: uuid }, idempotency_key: { type: string, maxLength: 255 } } } } }
+   *       content:
+   *         application/json:
+   *           schema:
+   *             type: object
+   *             required: [patient_id, doctor_id]
+   *             properties:
+   *               patient_id: { type: string, format: uuid }
+   *               doctor_id: { type: string, format: uuid }
+   *               idempotency_key: { type: string, maxLength: 255 }
    *     responses:
    *       201: { description: 'The CheckIn fields plus `appointment`' }
    *       409: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/walk-ins', allow('reception'), validate(walkInSchema), idempotentBooking('POST /api/v1/walk-ins', counters.bookings,
-    (req, idem) => queue.walkIn(req.body.patient_id, req.body.doctor_id, actorRef(req), idem), () => counters.checkins.inc()));
+  r.post(
+    '/walk-ins',
+    allow('reception'),
+    validate(walkInSchema),
+    idempotentBooking(
+      'POST /api/v1/walk-ins',
+      counters.bookings,
+      (req, idem) => queue.walkIn(req.body.patient_id, req.body.doctor_id, actorRef(req), idem),
+      () => counters.checkins.inc(),
+    ),
+  );
 
   /**
    * @openapi
@@ -141,7 +170,10 @@ export function queueRouter({ queue, appointments, today, counters }: QueueRoute
    *     x-doctor-scope: true
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
-   *       200: { description: 'The entry: {queue_entry_id, appointment_id, token, position, status, called_at, appointment}; appointment is the changed appointment (null for recall)' }
+   *       200:
+   *         description: |
+   *           The entry: {queue_entry_id, appointment_id, token, position, status, called_at, appointment};
+   *           appointment is the changed appointment (null for recall)
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    * /api/v1/queue-entries/{id}/skip:

@@ -2,7 +2,13 @@ import type { Transaction } from 'sequelize';
 import type { ActorRef } from '../core/actor';
 import { ConcurrentUpdate, Conflict, NotFound, Unprocessable } from '../core/errors';
 import type { Transactor } from '../core/transaction';
-import { publicToken, type PublicQueueEntry, type QueueEntryStatus, type QueueEventType, type QueueUpdatedEvent } from '../live/live.events';
+import {
+  publicToken,
+  type PublicQueueEntry,
+  type QueueEntryStatus,
+  type QueueEventType,
+  type QueueUpdatedEvent,
+} from '../live/live.events';
 import { assertTransition } from '../appointments/appointment-status';
 import type { AppointmentJson } from '../appointments/appointments.repository';
 import type { AppointmentsService } from '../appointments/appointments.service';
@@ -25,12 +31,20 @@ export interface QueueDeps {
 
 /** The answer to a check-in or walk-in: `{queue_entry_id, queue_position, checked_in_at, token, appointment_id, doctor_id, date}`. */
 export interface CheckInResult {
-  queue_entry_id: string; queue_position: number; checked_in_at: string; token: string;
-  appointment_id: string; doctor_id: string; date: string;
+  queue_entry_id: string;
+  queue_position: number;
+  checked_in_at: string;
+  token: string;
+  appointment_id: string;
+  doctor_id: string;
+  date: string;
 }
 
 /** The queue entry actions: how each moves the entry, and the event it emits. */
-const ENTRY_MOVES: Record<EntryAction, { from: QueueEntryStatus[]; to: QueueEntryStatus; stamp: 'called_at' | 'served_at' | 'skipped_at' | null; type: QueueEventType }> = {
+const ENTRY_MOVES: Record<
+  EntryAction,
+  { from: QueueEntryStatus[]; to: QueueEntryStatus; stamp: 'called_at' | 'served_at' | 'skipped_at' | null; type: QueueEventType }
+> = {
   serve: { from: ['called'], to: 'served', stamp: 'served_at', type: 'served' },
   skip: { from: ['waiting', 'called'], to: 'skipped', stamp: 'skipped_at', type: 'skipped' },
   recall: { from: ['called'], to: 'called', stamp: 'called_at', type: 'recalled' },
@@ -57,7 +71,10 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
    * is poked only after commit.
    */
   async function queueChange<T>(
-    t: Transaction, doctorId: string, date: string, actor: ActorRef,
+    t: Transaction,
+    doctorId: string,
+    date: string,
+    actor: ActorRef,
     work: (counter: QueueCounter) => Promise<{ type: QueueEventType; entry: PublicQueueEntry; nextPosition?: number; result: T }>,
   ): Promise<T> {
     const counter = await repo.lockCounter(doctorId, date, t);
@@ -65,7 +82,15 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
     const version = counter.version + 1;
     await repo.bumpVersion({ doctorId, date, version, nextPosition: out.nextPosition }, t);
     const snapshot = (await repo.publicSnapshot(doctorId, date, t))!;
-    const event: QueueUpdatedEvent = { doctor_id: doctorId, date, version, type: out.type, entry: out.entry, snapshot, at: new Date().toISOString() };
+    const event: QueueUpdatedEvent = {
+      doctor_id: doctorId,
+      date,
+      version,
+      type: out.type,
+      entry: out.entry,
+      snapshot,
+      at: new Date().toISOString(),
+    };
     await repo.writeOutbox(event, actor.requestId, t);
     t.afterCommit(poke);
     return out.result;
@@ -88,12 +113,22 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
       assertCheckInable(now.status);
       await appointments.transition(now.id, 'checked_in', actor, null, t);
       const token = publicToken(now.code, now.slot);
-      const row = await repo.insertEntry({ appointmentId: now.id, doctorId: now.doctor_id, date: now.date, position: counter.next_position, token }, t);
+      const row = await repo.insertEntry(
+        { appointmentId: now.id, doctorId: now.doctor_id, date: now.date, position: counter.next_position, token },
+        t,
+      );
       return {
-        type: 'checked_in', entry: row.entry, nextPosition: counter.next_position + 1,
+        type: 'checked_in',
+        entry: row.entry,
+        nextPosition: counter.next_position + 1,
         result: {
-          queue_entry_id: row.id, queue_position: counter.next_position, checked_in_at: row.checked_in_at, token,
-          appointment_id: now.id, doctor_id: now.doctor_id, date: now.date,
+          queue_entry_id: row.id,
+          queue_position: counter.next_position,
+          checked_in_at: row.checked_in_at,
+          token,
+          appointment_id: now.id,
+          doctor_id: now.doctor_id,
+          date: now.date,
         },
       };
     });
@@ -115,24 +150,34 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
   async function act(id: string, action: EntryAction, actor: ActorRef, reason: string | null = null) {
     const move = ENTRY_MOVES[action];
     const e = await entry(id);
-    return tx((t) => queueChange(t, e.doctor_id, e.date, actor, async (counter) => {
-      const position = action === 'requeue' ? counter.next_position : undefined;
-      const moved = await repo.moveEntry({ id, from: move.from, to: move.to, stamp: move.stamp, position }, t);
-      if (!moved) {
-        const now = await repo.findEntry(id, t);
-        throw new Conflict('INVALID_TRANSITION', `A queue entry that is ${now?.status} cannot be ${action === 'recall' ? 'recalled' : `${action}d`}`, {
-          from: now?.status, action,
-        });
-      }
-      let appointment: AppointmentJson | null = null;
-      if (action === 'serve') appointment = await appointments.transition(e.appointment_id, 'completed', actor, null, t);
-      if (action === 'skip') appointment = await appointments.transition(e.appointment_id, 'no_show', actor, reason ?? 'skipped in queue', t);
-      if (action === 'requeue') appointment = await appointments.move(e.appointment_id, ['no_show'], 'checked_in', actor, 'requeued', t);
-      return {
-        type: move.type, entry: moved, nextPosition: position !== undefined ? position + 1 : undefined,
-        result: { queue_entry_id: id, appointment_id: e.appointment_id, ...moved, appointment },
-      };
-    }));
+    return tx((t) =>
+      queueChange(t, e.doctor_id, e.date, actor, async (counter) => {
+        const position = action === 'requeue' ? counter.next_position : undefined;
+        const moved = await repo.moveEntry({ id, from: move.from, to: move.to, stamp: move.stamp, position }, t);
+        if (!moved) {
+          const now = await repo.findEntry(id, t);
+          throw new Conflict(
+            'INVALID_TRANSITION',
+            `A queue entry that is ${now?.status} cannot be ${action === 'recall' ? 'recalled' : `${action}d`}`,
+            {
+              from: now?.status,
+              action,
+            },
+          );
+        }
+        let appointment: AppointmentJson | null = null;
+        if (action === 'serve') appointment = await appointments.transition(e.appointment_id, 'completed', actor, null, t);
+        if (action === 'skip')
+          appointment = await appointments.transition(e.appointment_id, 'no_show', actor, reason ?? 'skipped in queue', t);
+        if (action === 'requeue') appointment = await appointments.move(e.appointment_id, ['no_show'], 'checked_in', actor, 'requeued', t);
+        return {
+          type: move.type,
+          entry: moved,
+          nextPosition: position !== undefined ? position + 1 : undefined,
+          result: { queue_entry_id: id, appointment_id: e.appointment_id, ...moved, appointment },
+        };
+      }),
+    );
   }
 
   return {
@@ -151,9 +196,14 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
       if (first.patient_id !== patientId) throw new Unprocessable('PATIENT_MISMATCH', 'This appointment belongs to another patient');
       const day = today();
       if (first.date !== day) {
-        throw new Unprocessable('NOT_APPOINTMENT_DAY', `Check-in is only possible on the appointment's day (${first.date}); today is ${day}`, {
-          appointment_date: first.date, today: day,
-        });
+        throw new Unprocessable(
+          'NOT_APPOINTMENT_DAY',
+          `Check-in is only possible on the appointment's day (${first.date}); today is ${day}`,
+          {
+            appointment_date: first.date,
+            today: day,
+          },
+        );
       }
       assertCheckInable(first.status);
       return tx((t) => checkInWithin(first, actor, t));
@@ -188,12 +238,14 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
      * patients: both serialize on the counter lock. @throws Conflict `QUEUE_EMPTY`
      */
     async callNext(doctorId: string, date: string, actor: ActorRef) {
-      return tx((t) => queueChange(t, doctorId, date, actor, async () => {
-        const next = await repo.firstWaiting(doctorId, date, t);
-        if (!next) throw new Conflict('QUEUE_EMPTY', 'Nobody is waiting');
-        const called = (await repo.moveEntry({ id: next.id, from: ['waiting'], to: 'called', stamp: 'called_at' }, t))!;
-        return { type: 'called', entry: called, result: { queue_entry_id: next.id, appointment_id: next.appointment_id, ...called } };
-      }));
+      return tx((t) =>
+        queueChange(t, doctorId, date, actor, async () => {
+          const next = await repo.firstWaiting(doctorId, date, t);
+          if (!next) throw new Conflict('QUEUE_EMPTY', 'Nobody is waiting');
+          const called = (await repo.moveEntry({ id: next.id, from: ['waiting'], to: 'called', stamp: 'called_at' }, t))!;
+          return { type: 'called', entry: called, result: { queue_entry_id: next.id, appointment_id: next.appointment_id, ...called } };
+        }),
+      );
     },
 
     /**

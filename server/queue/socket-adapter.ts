@@ -9,11 +9,18 @@ import type { Logger } from '../core/logger';
  * database we already run. @returns the adapter's own small pool, to close on shutdown.
  */
 export function useSocketAdapter(io: LiveServer, databaseUrl: string, logger: Logger): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000, application_name: 'clinic-socket-adapter' });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    connectionTimeoutMillis: 5000,
+    application_name: 'clinic-socket-adapter',
+  });
   pool.on('error', (err) => logger.warn('socket adapter pool error', { error: err.message }));
-  io.adapter(createAdapter(pool, {
-    tableName: 'socket_io_attachments',
-    errorHandler: (err) => logger.warn('socket adapter error', { error: err.message }),
-  }));
+  io.adapter(
+    createAdapter(pool, {
+      tableName: 'socket_io_attachments',
+      errorHandler: (err) => logger.warn('socket adapter error', { error: err.message }),
+    }),
+  );
   return pool;
 }

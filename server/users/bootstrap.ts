@@ -8,7 +8,12 @@ import type { DoctorRepository } from '../doctors/doctors.repository';
 import type { UserRepository } from './users.repository';
 
 /** An account created at start-up, with the password to print once. */
-export interface BootstrapAccount { email: string; role: Role; password: string; doctor_code?: string }
+export interface BootstrapAccount {
+  email: string;
+  role: Role;
+  password: string;
+  doctor_code?: string;
+}
 
 /** Same key for every instance, so that two instances starting together bootstrap once. */
 const BOOTSTRAP_LOCK_KEY = 724_311_002;
@@ -33,7 +38,10 @@ export interface BootstrapDeps {
  * Returns the accounts created with the passwords as given or generated (empty when users existed).
  * @throws Error when only one of ADMIN_EMAIL / ADMIN_PASSWORD is set.
  */
-export async function bootstrapAccounts({ sequelize, users, doctors, config, logger }: BootstrapDeps, demo: boolean): Promise<BootstrapAccount[]> {
+export async function bootstrapAccounts(
+  { sequelize, users, doctors, config, logger }: BootstrapDeps,
+  demo: boolean,
+): Promise<BootstrapAccount[]> {
   if (!!config.adminEmail !== !!config.adminPassword) throw new Error('Set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
   return sequelize.transaction(async (transaction) => {
     await sequelize.query('SELECT pg_advisory_xact_lock($key)', { bind: { key: BOOTSTRAP_LOCK_KEY }, transaction });
@@ -57,7 +65,10 @@ export async function bootstrapAccounts({ sequelize, users, doctors, config, log
     }
     for (const a of wanted) {
       const hash = await hashPassword(a.password);
-      await users.create({ email: a.email, password_hash: hash, role: a.role, doctor_id: a.role === 'doctor' ? doctorId : null }, transaction);
+      await users.create(
+        { email: a.email, password_hash: hash, role: a.role, doctor_id: a.role === 'doctor' ? doctorId : null },
+        transaction,
+      );
     }
     logger.info('bootstrap accounts created', { accounts: wanted.map((a) => ({ role: a.role })) });
     return wanted;

@@ -5,8 +5,18 @@ import { createSql, statement } from '../core/sql';
 import type { AccountForAuth } from '../auth/authenticate';
 import { User, toUserDto, type UserDto } from './user.model';
 
-export interface NewUser { email: string; password_hash: string; role: Role; doctor_id: string | null }
-export interface UserChanges { role?: Role; doctor_id?: string | null; is_active?: boolean; password_hash?: string }
+export interface NewUser {
+  email: string;
+  password_hash: string;
+  role: Role;
+  doctor_id: string | null;
+}
+export interface UserChanges {
+  role?: Role;
+  doctor_id?: string | null;
+  is_active?: boolean;
+  password_hash?: string;
+}
 
 const ACCOUNT_FOR_AUTH = statement('SELECT id, email, role, doctor_id, is_active FROM users WHERE id = $id');
 
@@ -33,7 +43,9 @@ export function createUserRepository(sequelize: Sequelize) {
     /** The account and its password hash, for login. */
     async findForLogin(email: string): Promise<(AccountForAuth & { password_hash: string }) | null> {
       const u = await users.findOne({ where: { email: email.toLowerCase() } });
-      return u ? { id: u.id, email: u.email, role: u.role, doctor_id: u.doctor_id, is_active: u.is_active, password_hash: u.password_hash } : null;
+      return u
+        ? { id: u.id, email: u.email, role: u.role, doctor_id: u.doctor_id, is_active: u.is_active, password_hash: u.password_hash }
+        : null;
     },
 
     /** The account behind a token's `sub`; one prepared primary-key read per authenticated request. */
@@ -50,7 +62,12 @@ export function createUserRepository(sequelize: Sequelize) {
 
     /** Ids of the active admins, locked, so that two requests cannot both remove "the other" last admin. */
     async lockActiveAdminIds(t: Transaction): Promise<string[]> {
-      const rows = await users.findAll({ where: { role: 'admin', is_active: true }, attributes: ['id'], transaction: t, lock: t.LOCK.UPDATE });
+      const rows = await users.findAll({
+        where: { role: 'admin', is_active: true },
+        attributes: ['id'],
+        transaction: t,
+        lock: t.LOCK.UPDATE,
+      });
       return rows.map((r) => r.id);
     },
 

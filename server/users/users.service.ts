@@ -7,8 +7,18 @@ import type { DoctorRepository } from '../doctors/doctors.repository';
 import type { UserDto } from './user.model';
 import type { UserChanges, UserRepository } from './users.repository';
 
-export interface NewUserInput { email: string; password: string; role: Role; doctor_id?: string | null }
-export interface UserPatch { role?: Role; doctor_id?: string | null; is_active?: boolean; password?: string }
+export interface NewUserInput {
+  email: string;
+  password: string;
+  role: Role;
+  doctor_id?: string | null;
+}
+export interface UserPatch {
+  role?: Role;
+  doctor_id?: string | null;
+  is_active?: boolean;
+  password?: string;
+}
 
 /** What the users service needs; `closeSockets` ends an account's live connections on every instance. */
 export interface UsersDeps {
@@ -25,14 +35,17 @@ export function createUsersService({ repo, doctors, tx, closeSockets }: UsersDep
   /** A doctor account needs a doctor; other roles never carry one. @throws BadRequest · Unprocessable `DOCTOR_NOT_FOUND` */
   async function checkDoctorLink(role: Role, doctorId: string | null): Promise<void> {
     if (role === 'doctor' && !doctorId) {
-      throw new BadRequest('body.doctor_id: required when role is doctor', [{ path: 'body.doctor_id', message: 'required when role is doctor' }]);
+      throw new BadRequest('body.doctor_id: required when role is doctor', [
+        { path: 'body.doctor_id', message: 'required when role is doctor' },
+      ]);
     }
     if (role !== 'doctor' && doctorId) {
       throw new BadRequest('body.doctor_id: only doctor accounts are linked to a doctor', [
         { path: 'body.doctor_id', message: 'only allowed when role is doctor' },
       ]);
     }
-    if (doctorId && !(await doctors.existing([doctorId])).length) throw new Unprocessable('DOCTOR_NOT_FOUND', 'No doctor with this doctor_id');
+    if (doctorId && !(await doctors.existing([doctorId])).length)
+      throw new Unprocessable('DOCTOR_NOT_FOUND', 'No doctor with this doctor_id');
   }
 
   return {
@@ -43,7 +56,12 @@ export function createUsersService({ repo, doctors, tx, closeSockets }: UsersDep
     async create(input: NewUserInput): Promise<UserDto> {
       const doctorId = input.doctor_id ?? null;
       await checkDoctorLink(input.role, doctorId);
-      const created = await repo.create({ email: input.email, password_hash: await hashPassword(input.password), role: input.role, doctor_id: doctorId });
+      const created = await repo.create({
+        email: input.email,
+        password_hash: await hashPassword(input.password),
+        role: input.role,
+        doctor_id: doctorId,
+      });
       if (created === 'email_taken') throw new Conflict('EMAIL_TAKEN', 'An account with this e-mail exists already');
       return created;
     },

@@ -2,7 +2,11 @@ import type { Router } from 'express';
 import type { App } from '../../server/app';
 import { apiRouters, publicApiRouters, rootRouters } from '../../server/routes';
 
-export interface RouteInfo { method: string; path: string; openapiPath: string }
+export interface RouteInfo {
+  method: string;
+  path: string;
+  openapiPath: string;
+}
 
 /** Every route the app registers (health, metrics, the display page, public and authenticated `/api/v1` features), read from the Express routers themselves. */
 export function registeredRoutes(app: App): RouteInfo[] {

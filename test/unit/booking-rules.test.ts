@@ -6,12 +6,31 @@ import { canTransition, TRANSITIONS } from '../../server/appointments/appointmen
 import { fingerprint, pickIdempotencyKey } from '../../server/appointments/idempotency';
 
 const ctx = (o: Partial<BookingContextRow> = {}): BookingContextRow => ({
-  doctor_exists: true, is_active: true, code: 'DR_A', default_daily_capacity: 10, working_days: [1, 2, 3, 4, 5],
-  av_is_present: null, av_capacity: null, cap_capacity: null, cap_booked: null, patient_exists: true,
-  existing_id: null, idem_fingerprint: null, idem_status: null, idem_body: null, ...o,
+  doctor_exists: true,
+  is_active: true,
+  code: 'DR_A',
+  default_daily_capacity: 10,
+  working_days: [1, 2, 3, 4, 5],
+  av_is_present: null,
+  av_capacity: null,
+  cap_capacity: null,
+  cap_booked: null,
+  patient_exists: true,
+  existing_id: null,
+  idem_fingerprint: null,
+  idem_status: null,
+  idem_body: null,
+  ...o,
 });
 const window = { today: '2030-01-07', horizonDays: 90 };
-const code = (fn: () => void) => { try { fn(); return 'ok'; } catch (e) { return (e as { code: string }).code; } };
+const code = (fn: () => void) => {
+  try {
+    fn();
+    return 'ok';
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+};
 
 describe('booking rules', () => {
   it('when the day is a working day within the window, then it is bookable', () => {
@@ -37,8 +56,16 @@ describe('booking rules', () => {
 
 describe('appointment status machine', () => {
   it('when moves follow the machine, then they are legal; all others are not', () => {
-    const legal = Object.entries(TRANSITIONS).flatMap(([from, tos]) => tos.map((to) => `${from}->${to}`)).sort();
-    expect(legal).to.deep.equal(['booked->cancelled', 'booked->checked_in', 'booked->no_show', 'checked_in->completed', 'checked_in->no_show']);
+    const legal = Object.entries(TRANSITIONS)
+      .flatMap(([from, tos]) => tos.map((to) => `${from}->${to}`))
+      .sort();
+    expect(legal).to.deep.equal([
+      'booked->cancelled',
+      'booked->checked_in',
+      'booked->no_show',
+      'checked_in->completed',
+      'checked_in->no_show',
+    ]);
     expect(canTransition('completed', 'cancelled')).to.equal(false);
     expect(canTransition('cancelled', 'booked')).to.equal(false);
   });

@@ -10,7 +10,7 @@ async function importErrors(file: string, source: string): Promise<string[]> {
   const config = (await import(pathToFileURL(path.join(root, 'eslint.config.mjs')).href)) as { boundaries: Linter.Config[] };
   const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config.boundaries });
   const [result] = await eslint.lintText(source, { filePath: path.join(root, file) });
-  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
+  return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
 
 describe('import boundaries (eslint.config.mjs LAYERS)', () => {
@@ -21,8 +21,12 @@ describe('import boundaries (eslint.config.mjs LAYERS)', () => {
   });
 
   it('when appointments/ imports the queue, then it is refused; the queue importing appointments is allowed', async () => {
-    expect(await importErrors('server/appointments/example.ts', "import { createQueueService } from '../queue/queue.service';\n")).to.have.length(1);
-    expect(await importErrors('server/queue/example.ts', "import { createBookingService } from '../appointments/booking.service';\n")).to.deep.equal([]);
+    expect(
+      await importErrors('server/appointments/example.ts', "import { createQueueService } from '../queue/queue.service';\n"),
+    ).to.have.length(1);
+    expect(
+      await importErrors('server/queue/example.ts', "import { createBookingService } from '../appointments/booking.service';\n"),
+    ).to.deep.equal([]);
   });
 
   it('when a feature imports the composition root, then it is refused', async () => {

@@ -8,13 +8,21 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 
 interface Service {
-  image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; volumes?: string[];
-  depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[] | string; interval?: string };
+  image?: string;
+  build?: unknown;
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] | string; interval?: string };
 }
 
 describe('deployment files', () => {
   describe('docker-compose.yml', () => {
-    const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, Service>;
+      volumes: Record<string, unknown>;
+    };
     const { services } = compose;
 
     it('when parsed, then it has PostgreSQL 17, two app replicas and a proxy', () => {
