@@ -3,8 +3,10 @@ import {
   BOOKING_CONTEXT_SQL,
   CREATE_DOCTOR_DAY_SQL,
   LOCK_DOCTOR_DAY_SQL,
+  SHARE_DOCTOR_SQL,
   type BookingContextRow,
 } from '../server/doctor-days/doctor-day.repository';
+import { candidatesFor, dayViewOf } from '../server/doctor-days/day-view';
 import { INSERT_BOOKING_SQL } from '../server/appointments/appointments.repository';
 import { keyOwner } from '../server/appointments/idempotency';
 import { statement, valuesFor } from '../server/core/sql';
@@ -17,6 +19,7 @@ import { statement, valuesFor } from '../server/core/sql';
 
 const CONTEXT = statement(BOOKING_CONTEXT_SQL);
 const LOCK = statement(LOCK_DOCTOR_DAY_SQL);
+const SHARE = statement(SHARE_DOCTOR_SQL);
 const CREATE = statement(CREATE_DOCTOR_DAY_SQL);
 const INSERT = statement(INSERT_BOOKING_SQL);
 
@@ -41,6 +44,8 @@ export async function bookDirect(
     rows: [ctx],
   } = await client.query<BookingContextRow>(CONTEXT.text, valuesFor(CONTEXT, { ...b, actorKey, key: null }));
   if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) return { status: 409, body: null };
+  // The same plan work the API does before the lock: the day's candidate slots.
+  const candidates = candidatesFor(dayViewOf(ctx, b.date, 'UTC'), {});
   await client.query('BEGIN');
   try {
     const lock = () =>
@@ -49,6 +54,7 @@ export async function bookDirect(
       rows: [day],
     } = await lock();
     if (!day) {
+      await client.query({ name: SHARE.name, text: SHARE.text, values: valuesFor(SHARE, { ...b }) });
       await client.query({ name: CREATE.name, text: CREATE.text, values: valuesFor(CREATE, { ...b }) });
       ({
         rows: [day],
@@ -65,6 +71,8 @@ export async function bookDirect(
       text: INSERT.text,
       values: valuesFor(INSERT, {
         ...b,
+        ...candidates,
+        planVersion: ctx.schedule_version ?? 0,
         capacity: day.capacity,
         isWalkIn: false,
         actorId: b.actorId,

@@ -6,6 +6,7 @@ import { displayTokensRouter } from './display-tokens/display-tokens.routes';
 import { patientsRouter } from './patients/patients.routes';
 import { doctorsRouter } from './doctors/doctors.routes';
 import { doctorDaysRouter } from './doctor-days/doctor-days.routes';
+import { sitesRouter } from './doctor-days/sites.routes';
 import { availabilityRouter } from './availability/availability.routes';
 import { appointmentsRouter } from './appointments/appointments.routes';
 import { queueRouter } from './queue/queue.routes';
@@ -35,7 +36,8 @@ export const apiRouters: RouterFactory[] = [
   (s) => displayTokensRouter({ displayTokens: s.displayTokens }),
   (s) => patientsRouter({ patients: s.patients }),
   (s) => doctorsRouter({ doctors: s.doctors }),
-  (s) => doctorDaysRouter({ doctorDays: s.doctorDays }),
+  (s) => sitesRouter({ sites: s.sites }),
+  (s) => doctorDaysRouter({ doctorDays: s.doctorDays, schedule: s.schedule }),
   (s) => availabilityRouter({ availability: s.availability }),
   (s) => appointmentsRouter({ booking: s.booking, appointments: s.appointments, bookingCounter: s.metrics.bookings }),
   (s) =>

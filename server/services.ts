@@ -10,6 +10,10 @@ import { createActorResolver } from './auth/authenticate';
 import { closeAccountSockets } from './auth/socket-auth';
 import { createDoctorDayRepository } from './doctor-days/doctor-day.repository';
 import { createDoctorDayService } from './doctor-days/doctor-days.service';
+import { createPlanChanges } from './doctor-days/plan-changes';
+import { createScheduleService } from './doctor-days/schedule.service';
+import { createSiteRepository } from './doctor-days/sites.repository';
+import { createSitesService } from './doctor-days/sites.service';
 import { createDoctorRepository } from './doctors/doctors.repository';
 import { createDoctorsService } from './doctors/doctors.service';
 import { createAvailabilityRepository } from './availability/availability.repository';
@@ -50,6 +54,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
   const shutdownHooks: ShutdownHook[] = [];
   const repos = {
     doctorDays: createDoctorDayRepository(sequelize),
+    sites: createSiteRepository(sequelize, config.clinicTimezone),
     doctors: createDoctorRepository(sequelize),
     availability: createAvailabilityRepository(sequelize),
     users: createUserRepository(sequelize),
@@ -67,6 +72,8 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     bookingHorizonDays: config.bookingHorizonDays,
   });
   const today = () => doctorDays.today();
+  const planChanges = createPlanChanges({ repo: repos.doctorDays });
+  const schedule = createScheduleService({ repo: repos.doctorDays, sites: repos.sites, planChanges, tx, today });
   const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, closeSockets });
   const appointments = createAppointmentsService({ repo: repos.appointments });
   const booking = createBookingService({
@@ -74,7 +81,8 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     doctorDays: repos.doctorDays,
     appointments: repos.appointments,
     idempotency: repos.idempotency,
-    window: doctorDays.window,
+    windowIn: doctorDays.windowIn,
+    clinicTimezone: config.clinicTimezone,
   });
   const publisher = createQueuePublisher({
     repo: repos.queue,
@@ -107,8 +115,17 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     displayTokens,
     patients: createPatientsService({ repo: repos.patients, phoneRegion: config.defaultPhoneRegion }),
     doctorDays,
-    doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, tx, today }),
-    availability: createAvailabilityService({ repo: repos.availability, doctors: repos.doctors, doctorDays: repos.doctorDays, tx }),
+    doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, planChanges, tx, today }),
+    sites: createSitesService({ repo: repos.sites, tx }),
+    schedule,
+    availability: createAvailabilityService({
+      repo: repos.availability,
+      doctors: repos.doctors,
+      doctorDays: repos.doctorDays,
+      planChanges,
+      assertValidSessions: schedule.assertValid,
+      tx,
+    }),
     appointments,
     booking,
     queue: createQueueService({
@@ -117,7 +134,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
       appointments,
       booking,
       idempotency: repos.idempotency,
-      today,
+      todayIn: (zone) => doctorDays.today(zone ?? config.clinicTimezone),
       poke: () => publisher.poke(),
     }),
     /** The first accounts, when none exist (see users/bootstrap.ts). */

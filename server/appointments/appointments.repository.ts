@@ -2,6 +2,7 @@ import type { Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createSql, isoUtc, statement } from '../core/sql';
 import { DOCTOR_DAY_PLAN_SQL as PLAN } from '../doctor-days/doctor-day.rules';
+import type { CandidateSlots } from '../doctor-days/day-view';
 import type { AppointmentStatus } from './appointment-status';
 
 /**
@@ -13,26 +14,47 @@ import type { AppointmentStatus } from './appointment-status';
 export const APPOINTMENT_JSON = `jsonb_build_object(
   'id', ins.id, 'appointment_id', ins.id, 'patient_id', ins.patient_id, 'doctor_id', ins.doctor_id,
   'date', to_char(ins.date, 'YYYY-MM-DD'), 'slot', ins.slot, 'status', ins.status, 'is_walk_in', ins.is_walk_in,
+  'site_id', ins.site_id, 'room', ins.room, 'start_time', to_char(ins.start_time, 'HH24:MI'), 'end_time', to_char(ins.end_time, 'HH24:MI'),
+  'estimated_time', to_char(ins.estimated_time, 'HH24:MI'), 'needs_reschedule', ins.needs_reschedule,
   'created_at', ${isoUtc('ins.created_at')},
   'updated_at', ${isoUtc('ins.updated_at')})`;
 
 /**
- * The booking itself, one statement under the day's lock (see {@link AppointmentRepository.insertBooking}); the
- * presence re-check is the doctor-day rule's SQL. Binds: `$doctorId $date $patientId $capacity $isWalkIn
- * $actorId $actorType $actorKey $key` (key '' when none).
+ * The slots a booking may take, in order of preference, as parallel arrays (`$slots int[]`, `$sites uuid[]`,
+ * `$rooms text[]`, `$starts $ends $ests text[]` as `HH:MM`), computed from the day's plan; `$slots` NULL means a
+ * day without sessions: slots 1..capacity at `$defaultSite`, without times. Only slots up to the locked row's
+ * `$capacity` count.
  */
-export const INSERT_BOOKING_SQL = `WITH free AS (
-       SELECT s FROM generate_series(1, $capacity::int) s
-        WHERE NOT EXISTS (SELECT 1 FROM appointments x
-                           WHERE x.doctor_id = $doctorId AND x.date = $date AND x.slot = s AND x.status <> 'cancelled')
-        ORDER BY s LIMIT 1),
+const CANDIDATES = `cand AS (
+       SELECT c.slot, c.site_id, c.room, c.start_time::time AS start_time, c.end_time::time AS end_time,
+              c.estimated_time::time AS estimated_time, c.ord
+         FROM unnest($slots::int[], $sites::uuid[], $rooms::text[], $starts::text[], $ends::text[], $ests::text[])
+              WITH ORDINALITY AS c(slot, site_id, room, start_time, end_time, estimated_time, ord)
+       UNION ALL
+       SELECT s, $defaultSite::uuid, NULL, NULL, NULL, NULL, s FROM generate_series(1, $capacity::int) s WHERE $slots::int[] IS NULL)`;
+
+/**
+ * The booking itself, one statement under the day's lock (see {@link AppointmentRepository.insertBooking}): the
+ * first free candidate slot; the presence re-check is the doctor-day rule's SQL, and `$planVersion` (the
+ * doctor's `schedule_version` the candidates were computed from) must still hold. Binds: the candidates, `$doctorId
+ * $date $patientId $capacity $isWalkIn $actorId $actorType $actorKey $key $planVersion` (key '' when none).
+ */
+export const INSERT_BOOKING_SQL = `WITH ${CANDIDATES},
+     free AS (
+       SELECT cand.* FROM cand
+        WHERE cand.slot <= $capacity::int
+          AND NOT EXISTS (SELECT 1 FROM appointments x
+                           WHERE x.doctor_id = $doctorId AND x.date = $date AND x.slot = cand.slot AND x.status <> 'cancelled')
+        ORDER BY cand.ord LIMIT 1),
      ins AS (
-       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by)
-       SELECT $patientId, $doctorId, $date, free.s, 'booked', $isWalkIn, $actorId FROM free
+       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by, site_id, room, start_time, end_time, estimated_time)
+       SELECT $patientId, $doctorId, $date, free.slot, 'booked', $isWalkIn, $actorId, free.site_id, free.room, free.start_time, free.end_time,
+              free.estimated_time
+         FROM free
         WHERE NOT EXISTS (SELECT 1 FROM appointments y
                            WHERE y.patient_id = $patientId AND y.doctor_id = $doctorId AND y.date = $date AND y.status <> 'cancelled')
           AND EXISTS (SELECT 1 FROM doctors d ${PLAN.joinOverride('$date::date')}
-                       WHERE d.id = $doctorId AND d.is_active AND ${PLAN.isPresent('$date::date')})
+                       WHERE d.id = $doctorId AND d.is_active AND d.schedule_version = $planVersion::int AND ${PLAN.isPresent('$date::date')})
        RETURNING *),
      ev AS (
        INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, data)
@@ -66,7 +88,10 @@ export interface ChangeActor {
   reason: string | null;
 }
 
-export interface InsertBookingParams {
+/** The slots a booking may take, in order of preference; `slots` null = a day without sessions (1..capacity, no times). */
+export type Candidates = CandidateSlots;
+
+export interface InsertBookingParams extends Candidates {
   doctorId: string;
   date: string;
   patientId: string;
@@ -76,10 +101,14 @@ export interface InsertBookingParams {
   actorType: string | null;
   actorKey: string;
   key: string | null;
+  /** The doctor's `schedule_version` the candidates were computed from. */
+  planVersion: number;
 }
 
 const APPOINTMENT_COLUMNS = `a.id, a.id AS appointment_id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
-  a.is_walk_in, ${isoUtc('a.created_at')} AS created_at, ${isoUtc('a.updated_at')} AS updated_at`;
+  a.is_walk_in, a.site_id, a.room, to_char(a.start_time, 'HH24:MI') AS start_time, to_char(a.end_time, 'HH24:MI') AS end_time,
+  to_char(a.estimated_time, 'HH24:MI') AS estimated_time, a.needs_reschedule,
+  ${isoUtc('a.created_at')} AS created_at, ${isoUtc('a.updated_at')} AS updated_at`;
 
 /** Storage of appointments; returns plain objects. */
 export function createAppointmentRepository(sequelize: Sequelize) {
@@ -158,20 +187,34 @@ export function createAppointmentRepository(sequelize: Sequelize) {
      *   day, or the appointment is no longer booked on the old day.
      */
     async move(
-      p: { id: string; oldDoctorId: string; oldDate: string; newDoctorId: string; newDate: string; capacity: number } & ChangeActor,
+      p: {
+        id: string;
+        oldDoctorId: string;
+        oldDate: string;
+        newDoctorId: string;
+        newDate: string;
+        capacity: number;
+        planVersion: number;
+      } & Candidates &
+        ChangeActor,
       t: Transaction,
     ): Promise<AppointmentJson | null> {
       const [row] = await sql.query<{ body: AppointmentJson }>(
-        `WITH free AS (
-           SELECT s FROM generate_series(1, $capacity::int) s
-            WHERE NOT EXISTS (SELECT 1 FROM appointments x
-                               WHERE x.doctor_id = $newDoctorId AND x.date = $newDate AND x.slot = s AND x.status <> 'cancelled')
-            ORDER BY s LIMIT 1),
+        `WITH ${CANDIDATES},
+         free AS (
+           SELECT cand.* FROM cand
+            WHERE cand.slot <= $capacity::int
+              AND NOT EXISTS (SELECT 1 FROM appointments x
+                               WHERE x.doctor_id = $newDoctorId AND x.date = $newDate AND x.slot = cand.slot AND x.status <> 'cancelled')
+            ORDER BY cand.ord LIMIT 1),
          old AS (SELECT slot FROM appointments WHERE id = $id),
          ins AS (
-           UPDATE appointments a SET doctor_id = $newDoctorId, date = $newDate, slot = free.s, updated_at = now()
+           UPDATE appointments a SET doctor_id = $newDoctorId, date = $newDate, slot = free.slot, site_id = free.site_id, room = free.room,
+                  start_time = free.start_time, end_time = free.end_time, estimated_time = free.estimated_time, needs_reschedule = false,
+                  updated_at = now()
              FROM free
             WHERE a.id = $id AND a.status = 'booked' AND a.doctor_id = $oldDoctorId AND a.date = $oldDate
+              AND EXISTS (SELECT 1 FROM doctors d WHERE d.id = $newDoctorId AND d.schedule_version = $planVersion::int)
               AND NOT EXISTS (SELECT 1 FROM appointments y WHERE y.patient_id = a.patient_id AND y.doctor_id = $newDoctorId
                                  AND y.date = $newDate AND y.status <> 'cancelled')
            RETURNING a.*),

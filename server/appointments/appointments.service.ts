@@ -5,7 +5,9 @@ import { page } from '../core/schemas';
 import { assertTransition, type AppointmentStatus } from './appointment-status';
 import type { AppointmentJson, AppointmentRepository, AppointmentRow } from './appointments.repository';
 
-const notFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
+/** 404 `APPOINTMENT_NOT_FOUND`: the one factory of it. */
+export const appointmentNotFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
+const notFound = appointmentNotFound;
 
 /** Appointments: reads, lists, the audit trail, and status moves that free no capacity (used by the queue). */
 export function createAppointmentsService({ repo }: { repo: AppointmentRepository }) {

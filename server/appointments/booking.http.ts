@@ -29,9 +29,10 @@ export function idempotentBooking(
   onBooked?: () => void,
 ): RequestHandler {
   return async (req, res) => {
+    const idem = idempotencyOf(req, operation); // a bad key is a 400, not a booking attempt
     let result: BookResult;
     try {
-      result = await book(req, idempotencyOf(req, operation));
+      result = await book(req, idem);
     } catch (err) {
       counter.inc({ outcome: failureOutcome(err) });
       throw err;

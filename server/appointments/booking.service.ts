@@ -1,11 +1,13 @@
 import type { Transaction } from 'sequelize';
 import type { ActorRef } from '../core/actor';
-import { ConcurrentUpdate, Conflict, NotFound, Unprocessable } from '../core/errors';
+import { ConcurrentUpdate, Conflict, Unprocessable } from '../core/errors';
 import type { Transactor } from '../core/transaction';
 import type { BookingWindow } from '../doctor-days/doctor-day.rules';
-import type { DoctorDayRepository } from '../doctor-days/doctor-day.repository';
+import type { BookingContextRow, DoctorDayRepository } from '../doctor-days/doctor-day.repository';
+import { candidatesFor, dayViewOf, noSlotError, type CandidateSlots, type DayView, type SlotWish } from '../doctor-days/day-view';
 import { assertTransition } from './appointment-status';
 import type { AppointmentJson, AppointmentRepository } from './appointments.repository';
+import { appointmentNotFound } from './appointments.service';
 import { alreadyBooked, assertBookable, capacityFull } from './booking.rules';
 import { keyOwner, replayFor, type IdempotencyKey } from './idempotency';
 import type { IdempotencyRepository } from './idempotency.repository';
@@ -16,12 +18,14 @@ export interface BookingDeps {
   doctorDays: DoctorDayRepository;
   appointments: AppointmentRepository;
   idempotency: IdempotencyRepository;
-  /** Today and the booking horizon, now. */
-  window: () => BookingWindow;
+  /** Today and the booking horizon, now, in IANA zone `zone` (a day's zone). */
+  windowIn: (zone: string) => BookingWindow;
+  /** The default site's zone (`CLINIC_TIMEZONE`). */
+  clinicTimezone: string;
 }
 
-/** One booking request. */
-export interface BookRequest extends IdempotencyKey {
+/** One booking request: the lowest free slot of the day, or of one site (`siteId`), or one slot (`startTime`). */
+export interface BookRequest extends IdempotencyKey, SlotWish {
   patientId: string;
   doctorId: string;
   /** Clinic day `YYYY-MM-DD`. */
@@ -40,34 +44,48 @@ export interface BookResult {
 /** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key). */
 class NothingBooked extends Error {}
 
-const notFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
+/** How often a booking starts again when the doctor's plan changed between its read and its lock (rare). */
+const PLAN_RETRIES = 3;
+
+const notFound = appointmentNotFound;
 
 /**
  * Booking, cancellation and reschedule: every change of a doctor-day's bookings, each under the day's
  * capacity row lock (see the README's "Booking: how it stays exact").
  */
-export function createBookingService({ tx, doctorDays, appointments, idempotency, window }: BookingDeps) {
+export function createBookingService({ tx, doctorDays, appointments, idempotency, windowIn, clinicTimezone }: BookingDeps) {
   const context = (req: BookRequest, key: string | null, t?: Transaction) =>
     doctorDays.readBookingContext(
       { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key },
       t,
     );
 
-  /**
-   * Says why nothing was booked, from a fresh read (after the lock, so it sees what the locked statement saw):
-   * a rule that stopped holding meanwhile (doctor deactivated, day closed), the patient's booking, or a full day.
-   */
-  async function whyNothingBooked(req: BookRequest, t?: Transaction): Promise<never> {
-    const ctx = await context(req, null, t);
-    assertBookable(ctx, req.date, window());
-    throw ctx.existing_id ? alreadyBooked(ctx.existing_id) : capacityFull();
+  /** The rules that need no lock, against the day's own zone; then the candidate slots of the wish. */
+  function plan(ctx: BookingContextRow, req: BookRequest): { view: DayView; candidates: CandidateSlots } {
+    const view = dayViewOf(ctx, req.date, clinicTimezone);
+    assertBookable(ctx, req.date, windowIn(view.zone), view.plan);
+    return { view, candidates: candidatesFor(view, req) };
   }
 
-  async function lockAndInsert(req: BookRequest, t: Transaction): Promise<AppointmentJson> {
+  /**
+   * Says why nothing was booked, from a fresh read (after the lock, so it sees what the locked statement saw):
+   * a rule that stopped holding meanwhile (doctor deactivated, day closed), the patient's booking, a taken slot,
+   * only leave time left, or a full day (or site). Returns `'replan'` when the doctor's plan changed meanwhile.
+   */
+  async function whyNothingBooked(req: BookRequest, planVersion: number, t?: Transaction): Promise<'replan'> {
+    const ctx = await context(req, null, t);
+    if ((ctx.schedule_version ?? 0) !== planVersion && ctx.doctor_exists) return 'replan';
+    const { view } = plan(ctx, req);
+    if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
+    throw noSlotError(view, req, await doctorDays.bookedSlots(req.doctorId, req.date, t));
+  }
+
+  async function lockAndInsert(req: BookRequest, c: CandidateSlots, planVersion: number, t: Transaction): Promise<AppointmentJson> {
     const day = await doctorDays.lock(req.doctorId, req.date, t);
     if (!day || day.booked_count >= day.capacity) throw new NothingBooked();
     const body = await appointments.insertBooking(
       {
+        ...c,
         doctorId: req.doctorId,
         date: req.date,
         patientId: req.patientId,
@@ -77,6 +95,7 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
         actorType: req.actor.type,
         actorKey: keyOwner(req.actor.id),
         key: req.key,
+        planVersion,
       },
       t,
     );
@@ -84,55 +103,65 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
     return body;
   }
 
+  async function book(req: BookRequest, attempt = 1): Promise<BookResult> {
+    const owner = keyOwner(req.actor.id);
+    const ctx = await context(req, req.key);
+    if (req.key && ctx.idem_fingerprint) {
+      return {
+        ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint),
+        replayed: true,
+      };
+    }
+    const { candidates } = plan(ctx, req);
+    if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
+    if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) throw capacityFull();
+    const planVersion = ctx.schedule_version ?? 0;
+    try {
+      return await tx(async (t) => {
+        if (req.key) {
+          const stored = await idempotency.claim(owner, req.key, req.fingerprint, t);
+          if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
+        }
+        return { status: 201, body: await lockAndInsert(req, candidates, planVersion, t), replayed: false };
+      });
+    } catch (err) {
+      if (!(err instanceof NothingBooked)) throw err;
+      // Full, already booked, or the day changed meanwhile: say which after the lock is released.
+      await whyNothingBooked(req, planVersion); // throws the reason, or says the plan changed
+      if (attempt < PLAN_RETRIES) return book(req, attempt + 1);
+      throw new ConcurrentUpdate("The doctor's schedule changed while this request ran; retry");
+    }
+  }
+
   return {
     /**
-     * Books the lowest free slot of a doctor-day — exact under concurrency: every booking of the day
-     * serializes on its capacity row (`SELECT … FOR UPDATE`), so at most `capacity` succeed.
+     * Books the lowest free slot of a doctor-day (of one site with `siteId`; one slot with `startTime`) — exact under
+     * concurrency: every booking of the day serializes on its capacity row (`SELECT … FOR UPDATE`), so at most
+     * `capacity` succeed, a site never takes more than its sessions' slots, and a slot holds one active booking.
      *
      * Before any lock, one read answers what needs none: a stored idempotent response (replay, or 422 for a
      * different body), the rules (422s), and an already-full day (409 without queueing on the lock).
-     * @throws see {@link bookWithin}; Unprocessable `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
+     * @throws see {@link bookWithin}; Conflict `SLOT_TAKEN` (details `{start_time, alternatives}`); Unprocessable
+     *   `NO_SUCH_SLOT`, `DOCTOR_NOT_AT_SITE`, `DOCTOR_ON_LEAVE`, `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
      */
-    async book(req: BookRequest): Promise<BookResult> {
-      const owner = keyOwner(req.actor.id);
-      const ctx = await context(req, req.key);
-      if (req.key && ctx.idem_fingerprint) {
-        return {
-          ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint),
-          replayed: true,
-        };
-      }
-      assertBookable(ctx, req.date, window());
-      if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
-      if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) throw capacityFull();
-      try {
-        return await tx(async (t) => {
-          if (req.key) {
-            const stored = await idempotency.claim(owner, req.key, req.fingerprint, t);
-            if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
-          }
-          return { status: 201, body: await lockAndInsert(req, t), replayed: false };
-        });
-      } catch (err) {
-        // Full, already booked, or the day closed meanwhile: say which after the lock is released.
-        if (err instanceof NothingBooked) return whyNothingBooked(req);
-        throw err;
-      }
-    },
+    book: (req: BookRequest) => book(req),
 
     /**
      * Books inside a transaction the caller owns (walk-ins check in within the same one): takes the day's
      * capacity row lock and inserts in one statement. No idempotency handling here.
      * @throws the rule errors of {@link assertBookable} · Conflict `CAPACITY_FULL` · `ALREADY_BOOKED` (details `{existing_id}`)
-     * @returns the appointment JSON (`{id, appointment_id, patient_id, doctor_id, date, slot, status, is_walk_in, created_at, updated_at}`).
+     * @returns the appointment JSON.
      */
     async bookWithin(req: BookRequest, t: Transaction): Promise<AppointmentJson> {
-      assertBookable(await context(req, null, t), req.date, window());
+      const ctx = await context(req, null, t);
+      const { candidates } = plan(ctx, req);
+      const planVersion = ctx.schedule_version ?? 0;
       try {
-        return await lockAndInsert(req, t);
+        return await lockAndInsert(req, candidates, planVersion, t);
       } catch (err) {
-        if (err instanceof NothingBooked) return whyNothingBooked(req, t);
-        throw err;
+        if (!(err instanceof NothingBooked)) throw err;
+        await whyNothingBooked(req, planVersion, t); // throws the reason, or says the plan changed
+        throw new ConcurrentUpdate("The doctor's schedule changed while this request ran; retry");
       }
     },
 
@@ -166,16 +195,16 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
     },
 
     /**
-     * Moves a booked appointment to another date (and optionally doctor) atomically: the doctor rows (FOR SHARE),
-     * then both days' capacity rows, are locked in a fixed order (doctor_id, then date) so two opposite
-     * reschedules, or a reschedule and a change of a doctor's default capacity, cannot deadlock; the new
-     * day's lowest free slot is taken and the old one freed in one statement.
-     * @throws NotFound · Conflict `INVALID_TRANSITION` · `CAPACITY_FULL` · `ALREADY_BOOKED` · Unprocessable
+     * Moves a booked appointment to another date (and optionally doctor; `site_id` or `start_time` as in
+     * booking) atomically: the doctor rows (FOR SHARE), then both days' capacity rows, are locked in a fixed
+     * order (doctor_id, then date) so two opposite reschedules, or a reschedule and a plan change, cannot
+     * deadlock; the new day's slot is taken and the old one freed in one statement. Clears `needs_reschedule`.
+     * @throws NotFound · Conflict `INVALID_TRANSITION` · `CAPACITY_FULL` · `SLOT_TAKEN` · `ALREADY_BOOKED` · Unprocessable
      *   `SAME_DOCTOR_DAY` and the booking rules' 422s for the new day.
      */
     async reschedule(
       id: string,
-      to: { date: string; doctor_id?: string },
+      to: { date: string; doctor_id?: string; site_id?: string; start_time?: string },
       actor: ActorRef,
       reason: string | null,
     ): Promise<AppointmentJson> {
@@ -185,8 +214,10 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
         if (a.status !== 'booked')
           throw new Conflict('INVALID_TRANSITION', `An appointment that is ${a.status} cannot be rescheduled`, { from: a.status });
         const newDoctorId = to.doctor_id ?? a.doctor_id;
-        if (newDoctorId === a.doctor_id && to.date === a.date)
+        const sameDay = newDoctorId === a.doctor_id && to.date === a.date;
+        if (sameDay && !to.site_id && !to.start_time)
           throw new Unprocessable('SAME_DOCTOR_DAY', 'The appointment is already on this doctor-day');
+        if (sameDay) throw new Unprocessable('SAME_DOCTOR_DAY', 'Moving within the same doctor-day: cancel and book the new slot');
         const days = [
           { doctorId: a.doctor_id, date: a.date },
           { doctorId: newDoctorId, date: to.date },
@@ -197,30 +228,46 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
           const counts = await doctorDays.lock(d.doctorId, d.date, t);
           if (d.doctorId === newDoctorId && d.date === to.date) target = counts;
         }
-        // The rules are read under the locks, so a concurrent availability change is seen.
+        // The rules and the plan are read under the locks, so a concurrent availability or plan change is seen.
+        const req: BookRequest = {
+          patientId: a.patient_id,
+          doctorId: newDoctorId,
+          date: to.date,
+          actor,
+          key: null,
+          fingerprint: '',
+          siteId: to.site_id,
+          startTime: to.start_time,
+        };
         const ctx = await doctorDays.readBookingContext(
           { doctorId: newDoctorId, patientId: a.patient_id, date: to.date, actorKey: null, key: null },
           t,
         );
-        assertBookable(ctx, to.date, window());
-        if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
+        const { view, candidates } = plan(ctx, req);
+        if (ctx.existing_id) throw alreadyBooked(ctx.existing_id, 'The patient already has an appointment with this doctor on that day');
         if (!target || target.booked_count >= target.capacity) throw capacityFull('The new doctor-day is fully booked');
         const body = await appointments.move(
           {
+            ...candidates,
             id,
             oldDoctorId: a.doctor_id,
             oldDate: a.date,
             newDoctorId,
             newDate: to.date,
             capacity: target.capacity,
+            planVersion: view.version,
             actorId: actor.id,
             actorType: actor.type,
             reason,
           },
           t,
         );
-        if (!body) throw new ConcurrentUpdate('The appointment changed while this request ran; retry');
-        return body;
+        if (body) return body;
+        const now = await appointments.findRow(id, t);
+        if (now && now.status === 'booked' && now.doctor_id === a.doctor_id && now.date === a.date) {
+          throw noSlotError(view, req, await doctorDays.bookedSlots(newDoctorId, to.date, t));
+        }
+        throw new ConcurrentUpdate('The appointment changed while this request ran; retry');
       });
     },
   };

@@ -19,8 +19,9 @@ export function createAvailabilityRepository(sequelize: Sequelize) {
   const sql = createSql(sequelize);
   return {
     /** Overrides of a doctor from `from` to `to` inclusive, by date. */
-    async between(doctorId: string, from: string, to: string): Promise<OverrideRow[]> {
+    async between(doctorId: string, from: string, to: string, t?: Transaction): Promise<OverrideRow[]> {
       const rows = await overrides.findAll({
+        transaction: t,
         where: { doctor_id: doctorId, date: { [Op.between]: [from, to] } },
         order: [['date', 'ASC']],
       });

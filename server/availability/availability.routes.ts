@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
-import { actorId } from '../core/actor';
+import { actorRef } from '../core/actor';
 import { allow, ownDoctorOnly } from '../auth/guard';
 import type { AvailabilityService } from './availability.service';
 import { getAvailabilitySchema, setAvailabilitySchema } from './availability.schemas';
@@ -16,7 +16,10 @@ import { getAvailabilitySchema, setAvailabilitySchema } from './availability.sch
  *         date: { type: string, format: date, description: 'Clinic day in CLINIC_TIMEZONE' }
  *         is_present: { type: boolean }
  *         capacity: { type: integer, description: "The day's override, else the doctor's default" }
- *         source: { type: string, enum: [set, default], description: '`set` when a row exists, `default` when derived from working_days' }
+ *         source:
+ *           type: string
+ *           enum: [set, schedule, default]
+ *           description: '`set` when a row exists, `schedule` from weekly sessions, `default` from working_days'
  *         notes: { type: string, nullable: true }
  *         updated_by: { type: string, format: uuid, nullable: true }
  *         updated_at: { type: string, format: date-time, nullable: true }
@@ -46,6 +49,14 @@ export function availabilityRouter({ availability }: { availability: Availabilit
    *               is_present: { type: boolean }
    *               capacity: { type: integer, minimum: 1, maximum: 500, nullable: true }
    *               notes: { type: string, maxLength: 500, nullable: true }
+   *               sessions:
+   *                 type: array
+   *                 items: { $ref: '#/components/schemas/Session' }
+   *                 description: "This day's own hours (replace the weekly ones for this date); omitted: the weekly schedule applies"
+   *           example:
+   *             date: '2026-12-24'
+   *             is_present: true
+   *             sessions: [{ site_id: 1c7d2e4a-0000-4000-8000-000000000001, start_time: '09:00', end_time: '12:00', slot_minutes: 20, room: 'Room 2' }]
    *     responses:
    *       200: { description: Updated, content: { application/json: { schema: { $ref: '#/components/schemas/Availability' } } } }
    *       201: { description: Created, content: { application/json: { schema: { $ref: '#/components/schemas/Availability' } } } }
@@ -59,7 +70,7 @@ export function availabilityRouter({ availability }: { availability: Availabilit
     ownDoctorOnly('id'),
     validate(setAvailabilitySchema),
     async (req, res) => {
-      const result = await availability.set(req.params.id as string, req.body, actorId(req));
+      const result = await availability.set(req.params.id as string, req.body, actorRef(req));
       res.status(result.created ? 201 : 200).json(result.availability);
     },
   );

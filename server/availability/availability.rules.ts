@@ -1,4 +1,4 @@
-import { doctorDayPlan } from '../doctor-days/doctor-day.rules';
+import { doctorDayPlan, type DoctorDayInputs, type SessionSpec } from '../doctor-days/doctor-day.rules';
 
 /** A doctor-day's effective availability, as reception sees it. */
 export interface EffectiveAvailability {
@@ -6,20 +6,20 @@ export interface EffectiveAvailability {
   /** Clinic day, `YYYY-MM-DD`. */
   date: string;
   is_present: boolean;
-  /** The day's capacity: the row's override, else the doctor's default. */
+  /** The day's capacity: the doctor-day rule's (override, sessions, or the doctor's default). */
   capacity: number;
-  /** Whether the row set it (`set`) or it follows `working_days` (`default`). */
-  source: 'set' | 'default';
+  /** Whether the row set it (`set`), the weekly schedule (`schedule`) or `working_days` (`default`). */
+  source: 'set' | 'schedule' | 'default';
   notes: string | null;
   updated_by: string | null;
   updated_at: string | null;
+  /** True when a full-day leave covers the day. */
+  on_leave: boolean;
+  /** The day's sessions (its own, or the weekly ones), times `HH:MM` in the site's zone. */
+  sessions: SessionSpec[];
 }
 
-interface DoctorLike {
-  id: string;
-  default_daily_capacity: number;
-  working_days: number[];
-}
+type DoctorLike = { id: string } & Omit<DoctorDayInputs, 'override'>;
 interface RowLike {
   is_present: boolean;
   capacity: number | null;
@@ -29,8 +29,13 @@ interface RowLike {
 }
 
 /** The availability answer for a doctor-day: the doctor-day rule's decision plus the override's notes and stamps. */
-export function effectiveAvailability(doctor: DoctorLike, date: string, row?: RowLike | null): EffectiveAvailability {
-  const plan = doctorDayPlan({ ...doctor, override: row ?? null }, date);
+export function effectiveAvailability(
+  doctor: DoctorLike,
+  date: string,
+  row?: RowLike | null,
+  ownSessions: readonly SessionSpec[] = [],
+): EffectiveAvailability {
+  const plan = doctorDayPlan({ ...doctor, override: row ? { ...row, sessions: ownSessions } : null }, date);
   return {
     doctor_id: doctor.id,
     date,
@@ -40,5 +45,14 @@ export function effectiveAvailability(doctor: DoctorLike, date: string, row?: Ro
     notes: row?.notes ?? null,
     updated_by: row?.updated_by ?? null,
     updated_at: row ? row.updated_at.toISOString() : null,
+    on_leave: plan.on_leave,
+    sessions: plan.sessions.map(({ site_id, start_time, end_time, slot_minutes, capacity, room }) => ({
+      site_id,
+      start_time,
+      end_time,
+      slot_minutes,
+      capacity,
+      room,
+    })),
   };
 }

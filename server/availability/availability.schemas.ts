@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { clinicDate, uuid } from '../core/schemas';
+import { sessionSchema } from '../doctor-days/doctor-days.schemas';
 
 const params = Joi.object({ id: uuid.required() });
 
@@ -10,6 +11,7 @@ export const setAvailabilitySchema = {
     is_present: Joi.boolean().strict().required(),
     capacity: Joi.number().integer().min(1).max(500).allow(null),
     notes: Joi.string().trim().max(500).allow(null, ''),
+    sessions: Joi.array().items(sessionSchema).max(20),
   }),
 };
 

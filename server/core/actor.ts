@@ -34,6 +34,3 @@ export function actorId(req: Request): string | null {
 export function actorRef(req: Request): ActorRef {
   return { id: req.actor?.id ?? null, type: req.actor?.type ?? null, requestId: req.id ?? null };
 }
-
-/** The actor of work that no request caused (jobs, scripts). */
-export const SYSTEM_ACTOR: ActorRef = { id: null, type: null, requestId: null };

@@ -31,7 +31,7 @@ export function isUnavailableError(err: unknown): boolean {
   if (code === PG.adminShutdown || code === PG.cannotConnectNow) return true;
   if (code && /^08/.test(code)) return true; // connection exception class
   const msg = String((err as Error)?.message ?? '');
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Query read timeout|Connection terminated unexpectedly/i.test(
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Query read timeout|Connection terminated unexpectedly|not queryable/i.test(
     msg,
   );
 }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { Sequelize, type ModelCtor } from 'sequelize-typescript';
 import type { Logger } from './logger';
 
@@ -11,6 +12,20 @@ export interface DbOptions {
 }
 
 /**
+ * node-postgres with one change: every client listens for `error` from the moment it exists. Sequelize attaches
+ * its own listener only after `connect()` resolves; when the server ends the connection in that instant (a
+ * shutdown during a connect: the FATAL message arrives in the same read as ReadyForQuery) the client would emit
+ * `error` with no listener, and the process would crash. Sequelize's own listener still runs once attached.
+ */
+class ListeningClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => {});
+  }
+}
+const dialectModule = { ...pg, Client: ListeningClient };
+
+/**
  * Creates the Sequelize instance in sequelize-typescript's repository mode: the model classes are never bound
  * themselves; `sequelize.getRepository(Model)` gives a copy bound to this instance, so several apps (each with
  * its own instance) can run in one process. Timestamps are `created_at` / `updated_at`. Connect timeout and
@@ -19,6 +34,7 @@ export interface DbOptions {
 export function createSequelize(opts: DbOptions): Sequelize {
   return new Sequelize(opts.url, {
     dialect: 'postgres',
+    dialectModule,
     logging: opts.logger.isDebugEnabled() ? (sql) => opts.logger.debug('sql', { sql: sql.slice(0, 500) }) : false,
     models: opts.models,
     repositoryMode: true,

@@ -1,6 +1,7 @@
-import { Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { escapeLike } from '../core/schemas';
+import { createSql } from '../core/sql';
 import { Doctor, toDoctorDto, type DoctorDto } from './doctor.model';
 
 /** The fields a doctor is created or changed with. */
@@ -11,6 +12,12 @@ export interface DoctorFields {
   default_daily_capacity?: number;
   working_days?: number[];
   is_active?: boolean;
+  email?: string | null;
+  experience_years?: number | null;
+  languages?: string[];
+  consultation_type?: 'in_person' | 'video';
+  bio?: string | null;
+  consult_minutes?: number;
 }
 
 /**
@@ -21,9 +28,19 @@ export interface DoctorFields {
  */
 export type DoctorLock = 'share' | 'no_key_update';
 
+/** The filters of the doctor directory (binds `$specialty $isActive $q $language $siteId`, each NULL when not asked). */
+const LIST_WHERE = `($specialty::text IS NULL OR lower(d.specialty) = lower($specialty))
+  AND ($isActive::boolean IS NULL OR d.is_active = $isActive)
+  AND ($q::text IS NULL OR unaccent(lower(d.name || ' ' || d.code || ' ' || coalesce(d.specialty, ''))) LIKE '%' || unaccent(lower($q)) || '%')
+  AND ($language::text IS NULL OR EXISTS (SELECT 1 FROM unnest(d.languages) l WHERE lower(l) = lower($language) OR lower(l) LIKE lower($language) || '-%'))
+  AND ($siteId::uuid IS NULL
+       OR EXISTS (SELECT 1 FROM doctor_sessions s WHERE s.doctor_id = d.id AND s.site_id = $siteId)
+       OR (NOT EXISTS (SELECT 1 FROM doctor_sessions s WHERE s.doctor_id = d.id) AND EXISTS (SELECT 1 FROM sites WHERE id = $siteId AND is_default)))`;
+
 /** Storage of doctors; returns plain objects. */
 export function createDoctorRepository(sequelize: Sequelize) {
   const doctors = sequelize.getRepository(Doctor);
+  const sql = createSql(sequelize);
   const codeTaken = (err: unknown): 'code_taken' => {
     if (err instanceof UniqueConstraintError) return 'code_taken';
     throw err;
@@ -51,25 +68,36 @@ export function createDoctorRepository(sequelize: Sequelize) {
       }
     },
 
-    /** Doctors by specialty (exact, case-insensitive), name/code words and activity; ordered by name. */
-    async list(p: { specialty?: string; q?: string; is_active?: boolean; limit: number; offset: number }) {
-      const and: WhereOptions[] = [];
-      if (p.specialty) and.push({ specialty: { [Op.iLike]: escapeLike(p.specialty) } });
-      if (p.is_active !== undefined) and.push({ is_active: p.is_active });
-      if (p.q) {
-        const like = `%${escapeLike(p.q)}%`;
-        and.push({ [Op.or]: [{ name: { [Op.iLike]: like } }, { code: { [Op.iLike]: like } }] });
-      }
-      const { rows, count } = await doctors.findAndCountAll({
-        where: and.length ? { [Op.and]: and } : {},
-        order: [
-          ['name', 'ASC'],
-          ['id', 'ASC'],
-        ],
-        limit: p.limit,
-        offset: p.offset,
-      });
-      return { rows: rows.map(toDoctorDto), total: count };
+    /**
+     * Doctors by specialty (exact, case-insensitive), free text `q` (name, code or specialty; case- and
+     * accent-insensitive: `cardio` finds "Cardiología"), `language` (a BCP 47 tag; `ta` also finds `ta-IN`),
+     * `site_id` (a weekly session there, or — for a doctor without a schedule — the default site) and
+     * activity; ordered by name.
+     */
+    async list(p: {
+      specialty?: string;
+      q?: string;
+      language?: string;
+      site_id?: string;
+      is_active?: boolean;
+      limit: number;
+      offset: number;
+    }) {
+      const bind = {
+        specialty: p.specialty ?? null,
+        isActive: p.is_active ?? null,
+        q: p.q ? escapeLike(p.q) : null,
+        language: p.language ?? null,
+        siteId: p.site_id ?? null,
+      };
+      const rows = await sql.query<Doctor & { total: string }>(
+        `SELECT d.*, count(*) OVER () AS total FROM doctors d WHERE ${LIST_WHERE} ORDER BY d.name, d.id LIMIT $limit OFFSET $offset`,
+        { ...bind, limit: p.limit, offset: p.offset },
+      );
+      const total = rows.length
+        ? Number(rows[0].total)
+        : Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM doctors d WHERE ${LIST_WHERE}`, bind))[0].n);
+      return { rows: rows.map((r) => toDoctorDto(r)), total };
     },
 
     /** Which of `ids` exist. */

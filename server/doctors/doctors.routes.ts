@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { actorRef } from '../core/actor';
 import { validate } from '../core/http';
 import { allow } from '../auth/guard';
 import type { DoctorsService } from './doctors.service';
@@ -103,7 +104,7 @@ export function doctorsRouter({ doctors }: { doctors: DoctorsService }): Router 
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.patch('/doctors/:id', allow('admin'), validate(updateDoctorSchema), async (req, res) => {
-    res.json(await doctors.update(req.params.id as string, req.body));
+    res.json(await doctors.update(req.params.id as string, req.body, actorRef(req)));
   });
 
   return r;

@@ -1,5 +1,18 @@
 import Joi from 'joi';
-import { idParams, pagination } from '../core/schemas';
+import { idParams, pagination, uuid } from '../core/schemas';
+
+/** A BCP 47 language tag (RFC 5646), validated and written in canonical form (`ta`, `en-IN`) by `Intl.getCanonicalLocales`. */
+export const languageTag = Joi.string()
+  .trim()
+  .max(35)
+  .custom((v: string, h) => {
+    try {
+      return Intl.getCanonicalLocales(v)[0];
+    } catch {
+      return h.error('language.bcp47');
+    }
+  })
+  .messages({ 'language.bcp47': '{{#label}} must be a BCP 47 language tag such as "ta" or "en-IN"' });
 
 const fields = {
   name: Joi.string().trim().min(1).max(120),
@@ -12,6 +25,12 @@ const fields = {
   default_daily_capacity: Joi.number().integer().min(1).max(500),
   working_days: Joi.array().items(Joi.number().integer().min(1).max(7)).min(1).max(7).unique(),
   is_active: Joi.boolean(),
+  email: Joi.string().trim().lowercase().email({ tlds: false }).max(254).allow(null, ''),
+  experience_years: Joi.number().integer().min(0).max(80).allow(null),
+  languages: Joi.array().items(languageTag).max(20).unique(),
+  consultation_type: Joi.string().valid('in_person', 'video'),
+  bio: Joi.string().trim().max(2000).allow(null, ''),
+  consult_minutes: Joi.number().integer().min(1).max(240),
 };
 
 export const createDoctorSchema = { body: Joi.object({ ...fields, name: fields.name.required(), code: fields.code.required() }) };
@@ -21,6 +40,8 @@ export const listDoctorsSchema = {
   query: Joi.object({
     specialty: Joi.string().trim().max(80),
     q: Joi.string().trim().min(1).max(120),
+    language: languageTag,
+    site_id: uuid,
     is_active: Joi.boolean(),
     ...pagination,
   }),

@@ -1,7 +1,10 @@
-import { Conflict, NotFound } from '../core/errors';
+import { Conflict } from '../core/errors';
 import { page } from '../core/schemas';
 import type { Transactor } from '../core/transaction';
+import type { ActorRef } from '../core/actor';
 import type { DoctorDayRepository } from '../doctor-days/doctor-day.repository';
+import type { PlanChanges } from '../doctor-days/plan-changes';
+import { doctorNotFound } from '../doctor-days/doctor-day.rules';
 import type { DoctorDto } from './doctor.model';
 import type { DoctorFields, DoctorRepository } from './doctors.repository';
 
@@ -9,16 +12,25 @@ import type { DoctorFields, DoctorRepository } from './doctors.repository';
 export interface DoctorsDeps {
   repo: DoctorRepository;
   doctorDays: DoctorDayRepository;
+  planChanges: PlanChanges;
   tx: Transactor;
   /** Today, `YYYY-MM-DD`, in the clinic's zone. */
   today: () => string;
 }
 
-const notFound = () => new NotFound('No doctor with this id', 'DOCTOR_NOT_FOUND');
+const notFound = doctorNotFound;
 const codeTaken = () => new Conflict('DOCTOR_CODE_TAKEN', 'Another doctor already has this code');
 
+/** True when `changes` would change something in `doctor` (arrays compared as sets of values where order means nothing). */
+function differs(doctor: DoctorDto, changes: DoctorFields): boolean {
+  const norm = (k: string, v: unknown) => (k === 'working_days' && Array.isArray(v) ? [...v].map(Number).sort() : v);
+  return Object.entries(changes).some(
+    ([k, v]) => v !== undefined && JSON.stringify(norm(k, v)) !== JSON.stringify(norm(k, doctor[k as keyof DoctorDto])),
+  );
+}
+
 /** The doctor directory and a doctor's settings. */
-export function createDoctorsService({ repo, doctorDays, tx, today }: DoctorsDeps) {
+export function createDoctorsService({ repo, doctorDays, planChanges, tx, today }: DoctorsDeps) {
   return {
     /** @throws NotFound `DOCTOR_NOT_FOUND` */
     async get(id: string): Promise<DoctorDto> {
@@ -29,32 +41,47 @@ export function createDoctorsService({ repo, doctorDays, tx, today }: DoctorsDep
 
     /** @throws Conflict `DOCTOR_CODE_TAKEN` */
     async create(input: DoctorFields & { name: string; code: string }): Promise<DoctorDto> {
-      const d = await repo.create({ ...input, specialty: input.specialty || null });
+      const d = await repo.create({ ...input, specialty: input.specialty || null, email: input.email || null, bio: input.bio || null });
       if (d === 'code_taken') throw codeTaken();
       return d;
     },
 
     /**
-     * Changes a doctor. A new `default_daily_capacity` also applies, by the doctor-day rule, to the capacity
-     * rows of days from today on (a day gets its row at its first booking or availability change), under
-     * their row locks, in one transaction; the doctor row is locked first (the lock order of every writer).
+     * Changes a doctor. A new `default_daily_capacity`, `working_days` or `consult_minutes` changes the doctor's
+     * plan: the days from today on are re-planned under their locks (the doctor row first, the lock order of
+     * every writer), and bookings that no longer fit are flagged `needs_reschedule` — all in one transaction.
      * @throws NotFound `DOCTOR_NOT_FOUND` · Conflict `DOCTOR_CODE_TAKEN` · `CAPACITY_BELOW_BOOKED` (details `{dates}`)
      */
-    async update(id: string, input: DoctorFields): Promise<DoctorDto> {
+    async update(id: string, input: DoctorFields, actor: ActorRef | null = null): Promise<DoctorDto> {
       const changes = { ...input };
       if (changes.specialty === '') changes.specialty = null;
+      if (changes.email === '') changes.email = null;
+      if (changes.bio === '') changes.bio = null;
       return tx(async (t) => {
-        // A day's first booking reads the default under FOR SHARE of this row, so it waits for this change.
+        // A day's first booking reads the plan under FOR SHARE of this row, so it waits for this change.
         const before = await repo.findById(id, t, 'no_key_update');
         if (!before) throw notFound();
+        // Nothing to write (a PATCH repeating the current values): the row, and its updated_at, stay as they are.
+        if (!differs(before, changes)) return before;
         const after = await repo.update(id, changes, t);
         if (after === 'code_taken') throw codeTaken();
-        if (after.default_daily_capacity !== before.default_daily_capacity) {
-          const days = (await doctorDays.lockDaysFrom(id, today(), t)).filter((d) => d.planned_capacity !== d.capacity);
-          const over = days.filter((d) => d.booked_count > d.planned_capacity).map((d) => d.date);
-          if (over.length)
-            throw new Conflict('CAPACITY_BELOW_BOOKED', 'Some days already have more bookings than this capacity', { dates: over });
-          for (const d of days) await doctorDays.setCapacity(id, d.date, d.planned_capacity, t);
+        const planChanged =
+          after.default_daily_capacity !== before.default_daily_capacity ||
+          after.consult_minutes !== before.consult_minutes ||
+          after.working_days.join() !== before.working_days.join();
+        if (planChanged) {
+          const doctor = (await doctorDays.beginPlanChange(id, t))!;
+          await planChanges.apply(
+            id,
+            doctor,
+            { from: today(), to: null },
+            actor ?? { id: null, type: null, requestId: null },
+            {
+              reason: 'doctor settings changed',
+              data: {},
+            },
+            t,
+          );
         }
         return after;
       });

@@ -30,6 +30,14 @@ export interface PublicQueueEntry {
   status: QueueEntryStatus;
   /** ISO-8601 UTC instant of the last call (or recall), null if never called. */
   called_at: string | null;
+  /** Where to go when called (the session's room), null when the day has none. */
+  room: string | null;
+  /**
+   * Waiting entries only: the estimated wait in minutes — people ahead (those waiting before, plus the one in
+   * consultation) × the doctor-day's median called → served minutes so far (the doctor's consult minutes until
+   * 3 are served). An estimate for the screen, never a promise.
+   */
+  estimated_wait_minutes?: number;
 }
 
 /** A doctor-day's queue as screens see it. */
@@ -44,7 +52,7 @@ export interface PublicQueueSnapshot {
   version: number;
   /** The entry most recently called and not yet served or skipped; null when none. */
   now_serving: PublicQueueEntry | null;
-  /** Entries waiting, by position. */
+  /** Entries waiting, in the order they will be called. */
   waiting: PublicQueueEntry[];
 }
 

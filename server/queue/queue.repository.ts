@@ -11,7 +11,18 @@ import { OUTBOX_CHANNEL } from './relay-leader';
  */
 
 /** Public JSON of a queue entry row aliased `e`: token, position, status, called_at — nothing personal. */
-export const PUBLIC_ENTRY_JSON = `jsonb_build_object('token', e.token, 'position', e.position, 'status', e.status, 'called_at', ${isoUtc('e.called_at')})`;
+export const PUBLIC_ENTRY_JSON = `jsonb_build_object('token', e.token, 'position', e.position, 'status', e.status, 'called_at', ${isoUtc('e.called_at')},
+  'room', e.room)`;
+
+/** The order waiting entries are called in (and shown in). */
+const WAITING_ORDER = 'e.position';
+
+/**
+ * Minutes per patient for a doctor-day's estimated waits (`d` and `$date` in scope): the median called → served
+ * time of the day's served entries once 3 are served, the doctor's `consult_minutes` until then.
+ */
+const MINUTES_PER_PATIENT = `coalesce((SELECT CASE WHEN count(*) >= 3 THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.served_at - s.called_at) / 60) END
+    FROM queue_entries s WHERE s.doctor_id = d.id AND s.date = $date AND s.status = 'served' AND s.called_at IS NOT NULL), d.consult_minutes)`;
 
 /** A queue entry as staff see it: the public fields plus ids, times and the patient's name. */
 const STAFF_ENTRY_JSON = `jsonb_build_object('queue_entry_id', e.id, 'appointment_id', e.appointment_id, 'token', e.token, 'position', e.position,
@@ -35,6 +46,10 @@ export interface QueueCounter {
 }
 /** What check-in reads of an appointment (and its doctor's code, for the token). */
 export interface CheckInTarget {
+  /** The zone of the appointment's site (null: CLINIC_TIMEZONE), where and which room. */
+  timezone: string | null;
+  site_id: string | null;
+  room: string | null;
   id: string;
   patient_id: string;
   doctor_id: string;
@@ -69,8 +84,11 @@ export function createQueueRepository(sequelize: Sequelize) {
           'version', coalesce(c.version, 0),
           'now_serving', (SELECT ${PUBLIC_ENTRY_JSON} FROM queue_entries e
                            WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'called' ORDER BY e.called_at DESC, e.position DESC LIMIT 1),
-          'waiting', coalesce((SELECT jsonb_agg(${PUBLIC_ENTRY_JSON} ORDER BY e.position) FROM queue_entries e
-                           WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'waiting'), '[]'::jsonb)) AS snapshot
+          'waiting', coalesce((SELECT jsonb_agg(${PUBLIC_ENTRY_JSON} || jsonb_build_object('estimated_wait_minutes',
+                                 round((e.ahead + CASE WHEN EXISTS (SELECT 1 FROM queue_entries c WHERE c.doctor_id = d.id AND c.date = $date AND c.status = 'called') THEN 1 ELSE 0 END)
+                                       * ${MINUTES_PER_PATIENT})::int) ORDER BY e.ahead)
+                           FROM (SELECT e.*, row_number() OVER (ORDER BY ${WAITING_ORDER}) - 1 AS ahead FROM queue_entries e
+                                  WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'waiting') e), '[]'::jsonb)) AS snapshot
          FROM doctors d LEFT JOIN queue_counters c ON c.doctor_id = d.id AND c.date = $date
         WHERE d.id = $doctorId`,
       { doctorId, date },
@@ -152,8 +170,8 @@ export function createQueueRepository(sequelize: Sequelize) {
      */
     async checkInTarget(appointmentId: string, t?: Transaction): Promise<CheckInTarget | null> {
       const [row] = await sql.query<CheckInTarget>(
-        `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
-                (SELECT d.code FROM doctors d WHERE d.id = a.doctor_id) AS code
+        `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status, a.site_id, a.room,
+                (SELECT d.code FROM doctors d WHERE d.id = a.doctor_id) AS code, (SELECT si.timezone FROM sites si WHERE si.id = a.site_id) AS timezone
            FROM appointments a WHERE a.id = $id${t ? ' FOR UPDATE' : ''}`,
         { id: appointmentId },
         t,
@@ -162,10 +180,21 @@ export function createQueueRepository(sequelize: Sequelize) {
     },
 
     /** Inserts a queue entry at `position`; returns its id, public JSON and check-in time. */
-    async insertEntry(p: { appointmentId: string; doctorId: string; date: string; position: number; token: string }, t: Transaction) {
+    async insertEntry(
+      p: {
+        appointmentId: string;
+        doctorId: string;
+        date: string;
+        position: number;
+        token: string;
+        siteId: string | null;
+        room: string | null;
+      },
+      t: Transaction,
+    ) {
       const [row] = await sql.query<{ id: string; entry: PublicQueueEntry; checked_in_at: string }>(
-        `INSERT INTO queue_entries AS e (appointment_id, doctor_id, date, position, token, checked_in_at)
-         VALUES ($appointmentId, $doctorId, $date, $position, $token, clock_timestamp())
+        `INSERT INTO queue_entries AS e (appointment_id, doctor_id, date, position, token, checked_in_at, site_id, room)
+         VALUES ($appointmentId, $doctorId, $date, $position, $token, clock_timestamp(), $siteId, $room)
          RETURNING e.id, ${PUBLIC_ENTRY_JSON} AS entry, ${isoUtc('e.checked_in_at')} AS checked_in_at`,
         { ...p },
         t,

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { doctorNotFound } from '../doctor-days/doctor-day.rules';
 import type { ActorRef } from '../core/actor';
 import { ConcurrentUpdate, Conflict, NotFound, Unprocessable } from '../core/errors';
 import type { Transactor } from '../core/transaction';
@@ -11,7 +12,7 @@ import {
 } from '../live/live.events';
 import { assertTransition } from '../appointments/appointment-status';
 import type { AppointmentJson } from '../appointments/appointments.repository';
-import type { AppointmentsService } from '../appointments/appointments.service';
+import { appointmentNotFound, type AppointmentsService } from '../appointments/appointments.service';
 import type { BookingService, BookResult } from '../appointments/booking.service';
 import { keyOwner, replayFor, type IdempotencyKey } from '../appointments/idempotency';
 import type { IdempotencyRepository } from '../appointments/idempotency.repository';
@@ -24,8 +25,8 @@ export interface QueueDeps {
   appointments: AppointmentsService;
   booking: BookingService;
   idempotency: IdempotencyRepository;
-  /** Today, `YYYY-MM-DD`, in the clinic's zone: the only day one can check in for. */
-  today: () => string;
+  /** Today, `YYYY-MM-DD`, in IANA zone `zone` (the appointment's site's; null: the default site's, CLINIC_TIMEZONE). */
+  todayIn: (zone: string | null) => string;
   poke: () => void;
 }
 
@@ -60,11 +61,10 @@ function assertCheckInable(status: string): void {
   throw new Conflict('INVALID_TRANSITION', `An appointment that is ${status} cannot be checked in`, { from: status, to: 'checked_in' });
 }
 
-const appointmentNotFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
 const entryNotFound = () => new NotFound('No queue entry with this id', 'QUEUE_ENTRY_NOT_FOUND');
 
 /** The check-in queue of each doctor-day: check-in, walk-in, call, serve, skip, recall, requeue, no-show. */
-export function createQueueService({ tx, repo, appointments, booking, idempotency, today, poke }: QueueDeps) {
+export function createQueueService({ tx, repo, appointments, booking, idempotency, todayIn, poke }: QueueDeps) {
   /**
    * One queue change: locks the doctor-day's counter, runs `work`, bumps the version by exactly one and
    * writes the outbox row with the public snapshot after the change — in the caller's transaction; the relay
@@ -114,7 +114,15 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
       await appointments.transition(now.id, 'checked_in', actor, null, t);
       const token = publicToken(now.code, now.slot);
       const row = await repo.insertEntry(
-        { appointmentId: now.id, doctorId: now.doctor_id, date: now.date, position: counter.next_position, token },
+        {
+          appointmentId: now.id,
+          doctorId: now.doctor_id,
+          date: now.date,
+          position: counter.next_position,
+          token,
+          siteId: now.site_id,
+          room: now.room,
+        },
         t,
       );
       return {
@@ -194,7 +202,7 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
     async checkIn(appointmentId: string, patientId: string, actor: ActorRef): Promise<CheckInResult> {
       const first = await target(appointmentId);
       if (first.patient_id !== patientId) throw new Unprocessable('PATIENT_MISMATCH', 'This appointment belongs to another patient');
-      const day = today();
+      const day = todayIn(first.timezone);
       if (first.date !== day) {
         throw new Unprocessable(
           'NOT_APPOINTMENT_DAY',
@@ -218,7 +226,7 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
      *   Unprocessable `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
      */
     async walkIn(patientId: string, doctorId: string, actor: ActorRef, idem: IdempotencyKey): Promise<BookResult> {
-      const date = today();
+      const date = todayIn(null);
       const owner = keyOwner(actor.id);
       return tx(async (t) => {
         if (idem.key) {
@@ -270,7 +278,7 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
     /** The staff view of a doctor-day's queue (with names). @throws NotFound `DOCTOR_NOT_FOUND` */
     async staffView(doctorId: string, date: string) {
       const view = await repo.staffView(doctorId, date);
-      if (!view) throw new NotFound('No doctor with this id', 'DOCTOR_NOT_FOUND');
+      if (!view) throw doctorNotFound();
       const { called, ...rest } = view;
       return { ...rest, now_serving: called[0] ?? null, called };
     },
@@ -278,7 +286,7 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
     /** The public (no-PHI) snapshot. @throws NotFound `DOCTOR_NOT_FOUND` */
     async publicView(doctorId: string, date: string) {
       const s = await repo.publicSnapshot(doctorId, date);
-      if (!s) throw new NotFound('No doctor with this id', 'DOCTOR_NOT_FOUND');
+      if (!s) throw doctorNotFound();
       return s;
     },
 
