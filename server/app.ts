@@ -111,6 +111,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     today: ctx.today,
     logger,
     screens: metrics.connectedScreens,
+    siteCovers: ctx.doctorDays.siteCovers,
   });
 
   app.disable('x-powered-by');

@@ -36,13 +36,14 @@ export const apiRouters: RouterFactory[] = [
   (s) => displayTokensRouter({ displayTokens: s.displayTokens }),
   (s) => patientsRouter({ patients: s.patients }),
   (s) => doctorsRouter({ doctors: s.doctors }),
-  (s) => sitesRouter({ sites: s.sites }),
+  (s) => sitesRouter({ sites: s.sites, doctorDays: s.doctorDays }),
   (s) => doctorDaysRouter({ doctorDays: s.doctorDays, schedule: s.schedule }),
   (s) => availabilityRouter({ availability: s.availability }),
   (s) => appointmentsRouter({ booking: s.booking, appointments: s.appointments, bookingCounter: s.metrics.bookings }),
   (s) =>
     queueRouter({
       queue: s.queue,
+      siteCovers: s.doctorDays.siteCovers,
       appointments: s.appointments,
       today: s.today,
       counters: { bookings: s.metrics.bookings, checkins: s.metrics.checkins, queueCalls: s.metrics.queueCalls },

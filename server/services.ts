@@ -68,13 +68,14 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
 
   const doctorDays = createDoctorDayService({
     repo: repos.doctorDays,
+    sites: repos.sites,
     clinicTimezone: config.clinicTimezone,
     bookingHorizonDays: config.bookingHorizonDays,
   });
   const today = () => doctorDays.today();
   const planChanges = createPlanChanges({ repo: repos.doctorDays });
   const schedule = createScheduleService({ repo: repos.doctorDays, sites: repos.sites, planChanges, tx, today });
-  const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, closeSockets });
+  const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, sites: repos.sites, closeSockets });
   const appointments = createAppointmentsService({ repo: repos.appointments });
   const booking = createBookingService({
     tx,

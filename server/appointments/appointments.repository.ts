@@ -259,6 +259,20 @@ export function createAppointmentRepository(sequelize: Sequelize) {
       return { rows: rows.map(({ total: _t, ...r }) => r), total };
     },
 
+    /** Active appointments flagged `needs_reschedule` between two days, with the patient's name and phone; one page and the total. */
+    async listNeedingReschedule(p: { from: string; to: string; limit: number; offset: number }) {
+      const rows = await sql.query<Record<string, unknown> & { total: string }>(
+        `SELECT ${APPOINTMENT_COLUMNS},
+                jsonb_build_object('id', p.id, 'first_name', p.first_name, 'last_name', p.last_name, 'phone', p.phone) AS patient,
+                count(*) OVER () AS total
+           FROM appointments a JOIN patients p ON p.id = a.patient_id
+          WHERE a.needs_reschedule AND a.date BETWEEN $from AND $to AND a.status IN ('booked', 'checked_in')
+          ORDER BY a.date, a.doctor_id, a.slot LIMIT $limit OFFSET $offset`,
+        p,
+      );
+      return { rows: rows.map(({ total: _t, ...r }) => r), total: rows.length ? Number(rows[0].total) : 0 };
+    },
+
     /** A patient's appointments, newest day first; `doctorId` narrows to one doctor. One page and the total. */
     async listPatient(p: { patientId: string; doctorId: string | null; limit: number; offset: number }) {
       const where = `a.patient_id = $patientId AND ($doctorId::uuid IS NULL OR a.doctor_id = $doctorId)`;

@@ -5,7 +5,15 @@ import { allow, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
 import type { AppointmentsService } from './appointments.service';
 import type { BookingService } from './booking.service';
 import { idempotentBooking, type BookingCounter } from './booking.http';
-import { bookSchema, doctorDayListSchema, idSchema, patientListSchema, reasonSchema, rescheduleSchema } from './appointments.schemas';
+import {
+  bookSchema,
+  callBackListSchema,
+  doctorDayListSchema,
+  idSchema,
+  patientListSchema,
+  reasonSchema,
+  rescheduleSchema,
+} from './appointments.schemas';
 
 /** What the appointments routes need. */
 export interface AppointmentsRouterDeps {
@@ -29,6 +37,12 @@ export interface AppointmentsRouterDeps {
  *         slot: { type: integer, minimum: 1, description: "1..capacity; the patient's token number that day" }
  *         status: { type: string, enum: [booked, cancelled, checked_in, completed, no_show] }
  *         is_walk_in: { type: boolean }
+ *         site_id: { type: string, format: uuid, nullable: true, description: "The slot's site" }
+ *         room: { type: string, nullable: true }
+ *         start_time: { type: string, nullable: true, example: '10:30', description: "Timed slots: HH:MM in the site's zone" }
+ *         end_time: { type: string, nullable: true, example: '10:45' }
+ *         estimated_time: { type: string, nullable: true, example: '17:40', description: 'When to come (timed: the start; token: an estimate)' }
+ *         needs_reschedule: { type: boolean, description: "Set when the doctor's plan changed under it (a leave, a new schedule): call back" }
  *         created_at: { type: string, format: date-time }
  *         updated_at: { type: string, format: date-time }
  *     Reason:
@@ -47,11 +61,15 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *     summary: Book the lowest free slot of a doctor-day
    *     description: |
    *       Exactly `capacity` bookings of a doctor-day succeed however many arrive at once (the day's capacity row is locked).
+   *       Without `site_id` / `start_time`: the lowest free slot of the day. `site_id`: the lowest free slot at that site (the site's
+   *       sessions are its daily limit). `start_time` ("10:30"): that timed slot — 409 SLOT_TAKEN with the nearest free start times in
+   *       `details.alternatives`, 422 NO_SUCH_SLOT when no session has it. Times are HH:MM in the day's site zone.
    *       Idempotency (IETF draft "The Idempotency-Key HTTP Header Field"): send `Idempotency-Key` (or body `idempotency_key`, 1–255 chars),
    *       scoped to your account and kept 48 h. A retry with the same body answers the original status and body with
    *       `Idempotent-Replayed: true` and consumes no slot; the same key with another body → 422 IDEMPOTENCY_KEY_REUSED.
    *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED (details.existing_id), IDEMPOTENCY_KEY_IN_USE; 422 DOCTOR_NOT_FOUND, PATIENT_NOT_FOUND,
-   *       DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE; 503 when the database cannot serve within 5 s.
+   *       DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE, DOCTOR_ON_LEAVE, DOCTOR_NOT_AT_SITE,
+   *       NO_SUCH_SLOT; 409 SLOT_TAKEN; 503 when the database cannot serve within 5 s.
    *     x-roles: [admin, reception]
    *     parameters:
    *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }
@@ -66,7 +84,12 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *               patient_id: { type: string, format: uuid }
    *               doctor_id: { type: string, format: uuid }
    *               date: { type: string, format: date }
+   *               site_id: { type: string, format: uuid, description: 'The lowest free slot at this site (not with start_time)' }
+   *               start_time: { type: string, example: '10:30', description: 'This timed slot (not with site_id)' }
    *               idempotency_key: { type: string, maxLength: 255 }
+   *           examples:
+   *             lowest: { value: { patient_id: 3f0e9c2a-…, doctor_id: 6b0f8a8e-…, date: '2026-12-07' } }
+   *             timed: { value: { patient_id: 3f0e9c2a-…, doctor_id: 6b0f8a8e-…, date: '2026-12-07', start_time: '10:30' } }
    *     responses:
    *       201:
    *         description: Booked (or a replay of the first answer)
@@ -81,7 +104,15 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
     allow('reception'),
     validate(bookSchema),
     idempotentBooking('POST /api/v1/appointments', bookingCounter, (req, idem) =>
-      booking.book({ patientId: req.body.patient_id, doctorId: req.body.doctor_id, date: req.body.date, actor: actorRef(req), ...idem }),
+      booking.book({
+        patientId: req.body.patient_id,
+        doctorId: req.body.doctor_id,
+        date: req.body.date,
+        siteId: req.body.site_id,
+        startTime: req.body.start_time,
+        actor: actorRef(req),
+        ...idem,
+      }),
     ),
   );
 
@@ -144,6 +175,8 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *             properties:
    *               date: { type: string, format: date }
    *               doctor_id: { type: string, format: uuid }
+   *               site_id: { type: string, format: uuid, description: 'As in booking' }
+   *               start_time: { type: string, example: '10:30', description: 'As in booking' }
    *               reason: { type: string, nullable: true }
    *     responses:
    *       200: { description: Moved, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
@@ -152,8 +185,8 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/appointments/:id/reschedule', allow('reception'), validate(rescheduleSchema), async (req, res) => {
-    const { date, doctor_id, reason } = req.body;
-    res.json(await booking.reschedule(req.params.id as string, { date, doctor_id }, actorRef(req), reason || null));
+    const { date, doctor_id, site_id, start_time, reason } = req.body;
+    res.json(await booking.reschedule(req.params.id as string, { date, doctor_id, site_id, start_time }, actorRef(req), reason || null));
   });
 
   /**
@@ -195,6 +228,32 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
   r.get('/doctors/:id/appointments', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDayListSchema), async (req, res) => {
     const q = req.query as unknown as { date: string; status?: never; limit: number; offset: number };
     res.json(await appointments.listDoctorDay(req.params.id as string, q.date, q));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/appointments:
+   *   get:
+   *     tags: [appointments]
+   *     summary: "The desk's call-back list: appointments flagged needs_reschedule between two days"
+   *     description: |
+   *       Appointments a leave or a schedule change left without a fitting slot (never cancelled automatically), by day and slot,
+   *       with the patient's name and phone for the call. Rescheduling one clears its flag.
+   *     x-roles: [admin, reception]
+   *     parameters:
+   *       - { name: needs_reschedule, in: query, required: true, schema: { type: boolean, enum: [true] } }
+   *       - { name: from, in: query, required: true, schema: { type: string, format: date } }
+   *       - { name: to, in: query, required: true, schema: { type: string, format: date } }
+   *       - { $ref: '#/components/parameters/Limit' }
+   *       - { $ref: '#/components/parameters/Offset' }
+   *     responses:
+   *       200: { description: 'A page: {data: Appointment & {patient: {id, first_name, last_name, phone}}[], total, limit, offset}' }
+   *       400: { $ref: '#/components/responses/Problem' }
+   *       422: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/appointments', allow('reception'), validate(callBackListSchema), async (req, res) => {
+    const q = req.query as unknown as { from: string; to: string; limit: number; offset: number };
+    res.json(await appointments.callBackList(q.from, q.to, q));
   });
 
   /**

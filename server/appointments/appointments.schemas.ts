@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { clinicDate, idParams, pagination, uuid } from '../core/schemas';
+import { clockTime } from '../doctor-days/doctor-days.schemas';
 
 const reason = Joi.string().trim().max(500).allow(null, '');
 
@@ -8,12 +9,29 @@ export const bookSchema = {
     patient_id: uuid.required(),
     doctor_id: uuid.required(),
     date: clinicDate.required(),
+    site_id: uuid,
+    start_time: clockTime,
     idempotency_key: Joi.string().min(1).max(255),
-  }),
+  }).oxor('site_id', 'start_time'),
 };
 export const idSchema = { params: idParams };
 export const reasonSchema = { params: idParams, body: Joi.object({ reason }) };
-export const rescheduleSchema = { params: idParams, body: Joi.object({ date: clinicDate.required(), doctor_id: uuid, reason }) };
+export const rescheduleSchema = {
+  params: idParams,
+  body: Joi.object({ date: clinicDate.required(), doctor_id: uuid, site_id: uuid, start_time: clockTime, reason }).oxor(
+    'site_id',
+    'start_time',
+  ),
+};
+/** The desk's call-back list: `needs_reschedule=true` between two days (inclusive, at most 92 days). */
+export const callBackListSchema = {
+  query: Joi.object({
+    needs_reschedule: Joi.boolean().valid(true).required(),
+    from: clinicDate.required(),
+    to: clinicDate.required(),
+    ...pagination,
+  }),
+};
 export const doctorDayListSchema = {
   params: idParams,
   query: Joi.object({

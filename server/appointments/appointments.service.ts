@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { ActorRef } from '../core/actor';
-import { ConcurrentUpdate, NotFound } from '../core/errors';
+import { daysBetween } from '../core/clinic-time';
+import { ConcurrentUpdate, NotFound, Unprocessable } from '../core/errors';
 import { page } from '../core/schemas';
 import { assertTransition, type AppointmentStatus } from './appointment-status';
 import type { AppointmentJson, AppointmentRepository, AppointmentRow } from './appointments.repository';
@@ -73,6 +74,17 @@ export function createAppointmentsService({ repo }: { repo: AppointmentRepositor
         limit: opts.limit,
         offset: opts.offset,
       });
+      return page(rows, total, opts.limit, opts.offset);
+    },
+
+    /**
+     * The call-back list: active appointments flagged `needs_reschedule` from `from` to `to` (inclusive), by day
+     * and slot, with the patient's name and phone. @throws Unprocessable `INVALID_RANGE` (reversed, or over 92 days)
+     */
+    async callBackList(from: string, to: string, opts: { limit: number; offset: number }) {
+      const span = daysBetween(from, to);
+      if (span < 0 || span > 91) throw new Unprocessable('INVALID_RANGE', 'Give a range of at most 92 days, "to" not before "from"');
+      const { rows, total } = await repo.listNeedingReschedule({ from, to, limit: opts.limit, offset: opts.offset });
       return page(rows, total, opts.limit, opts.offset);
     },
 

@@ -20,7 +20,7 @@ export interface CredentialStore {
   /** The account behind a token's `sub`: one primary-key read per authenticated request. */
   findAccount(id: string): Promise<AccountForAuth | null>;
   /** The active (not revoked) screen token with this value, or null. */
-  findScreen(token: string): Promise<{ id: string; doctor_ids: string[] } | null>;
+  findScreen(token: string): Promise<{ id: string; doctor_ids: string[]; site_id: string | null } | null>;
 }
 
 /** Turns a presented credential into an {@link Actor}, or null for anything that does not check out. */
@@ -42,7 +42,7 @@ export function createActorResolver(store: CredentialStore, jwtSecret: string): 
   return async (token) => {
     if (token.startsWith(SCREEN_TOKEN_PREFIX)) {
       const screen = await store.findScreen(token);
-      return screen ? { type: 'screen', id: screen.id, doctor_ids: screen.doctor_ids } : null;
+      return screen ? { type: 'screen', id: screen.id, doctor_ids: screen.doctor_ids, site_id: screen.site_id } : null;
     }
     const claims = await verifyStaffToken(jwtSecret, token);
     if (!claims || !/^[0-9a-f-]{36}$/i.test(claims.sub)) return null;

@@ -22,15 +22,49 @@ export function allow(...roles: Role[]): RequestHandler {
  * passes; a screen token passes only when `req.params.id` is one of its doctors.
  * @throws Unauthorized (401) without an actor · Forbidden (403 `FORBIDDEN_DOCTOR`) for a screen of other doctors.
  */
-export function allowPublicQueue(): RequestHandler {
+export function allowPublicQueue(siteCovers: SiteCoverage = async () => false): RequestHandler {
+  const refuse = () => new Forbidden("This screen token does not cover this doctor's queue", 'FORBIDDEN_DOCTOR');
   return (req, _res, next) => {
     const actor = req.actor;
     if (!actor) return next(new Unauthorized());
-    if (actor.type === 'screen' && !actor.doctor_ids.includes(String(req.params.id).toLowerCase())) {
-      return next(new Forbidden("This screen token does not cover this doctor's queue", 'FORBIDDEN_DOCTOR'));
+    const doctorId = String(req.params.id).toLowerCase();
+    if (actor.type !== 'screen' || actor.doctor_ids.includes(doctorId)) return next();
+    if (!actor.site_id) return next(refuse());
+    // A site screen: is the doctor at its site that day? (The only case that needs the database.)
+    siteCovers(actor.site_id, doctorId, req.query.date as string | undefined).then((ok) => next(ok ? undefined : refuse()), next);
+  };
+}
+
+/**
+ * Guard of a site screen's board (`GET /sites/{id}/screen`): any active staff user passes; a screen token only
+ * when it was minted for that site. @throws Unauthorized (401) · Forbidden (403 `FORBIDDEN_SITE`)
+ */
+export function allowSiteScreen(param = 'id'): RequestHandler {
+  return (req, _res, next) => {
+    const actor = req.actor;
+    if (!actor) return next(new Unauthorized());
+    if (actor.type === 'screen' && actor.site_id !== String(req.params[param]).toLowerCase()) {
+      return next(new Forbidden('This screen token is not for this site', 'FORBIDDEN_SITE'));
     }
     next();
   };
+}
+
+/** Whether doctor `doctorId` works at site `siteId` on `date` (default: today in the site's zone). */
+export type SiteCoverage = (siteId: string, doctorId: string, date?: string) => Promise<boolean>;
+
+/**
+ * Whether a screen token may show a doctor's public queue: one of its doctors, or — a site screen — a doctor
+ * working at its site that day.
+ */
+export async function screenCovers(
+  actor: Extract<Actor, { type: 'screen' }>,
+  doctorId: string,
+  date: string | undefined,
+  siteCovers: SiteCoverage,
+): Promise<boolean> {
+  if (actor.doctor_ids.includes(doctorId)) return true;
+  return actor.site_id !== null && (await siteCovers(actor.site_id, doctorId, date));
 }
 
 /**

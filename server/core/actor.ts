@@ -6,7 +6,9 @@ export const ROLES: readonly Role[] = ['admin', 'reception', 'doctor'];
 
 /** Who is making a request: a staff user (JWT) or a waiting-room screen (screen token). */
 export type Actor =
-  { type: 'user'; id: string; role: Role; doctor_id: string | null; email: string } | { type: 'screen'; id: string; doctor_ids: string[] };
+  | { type: 'user'; id: string; role: Role; doctor_id: string | null; email: string }
+  /** A screen token: for `doctor_ids`, or — a site screen (`site_id`) — every doctor working at that site that day. */
+  | { type: 'screen'; id: string; doctor_ids: string[]; site_id: string | null };
 
 declare module 'express-serve-static-core' {
   interface Request {

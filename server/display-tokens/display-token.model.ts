@@ -14,6 +14,8 @@ export class DisplayToken extends Model {
   @Column({ type: DataType.UUID }) declare created_by: string | null;
   @Column({ type: DataType.DATE }) declare created_at: Date;
   @Column({ type: DataType.DATE }) declare revoked_at: Date | null;
+  /** A site screen: every doctor working at this site that day (then `doctor_ids` is empty). */
+  @Column({ type: DataType.UUID }) declare site_id: string | null;
 }
 
 /** A screen token as listed (never the token or its hash). */
@@ -21,6 +23,8 @@ export interface DisplayTokenDto {
   id: string;
   label: string;
   doctor_ids: string[];
+  /** A site screen's site (null for a screen of fixed doctors). */
+  site_id: string | null;
   created_by: string | null;
   created_at: string;
   revoked_at: string | null;
@@ -31,6 +35,7 @@ export function toDisplayTokenDto(t: DisplayToken): DisplayTokenDto {
     id: t.id,
     label: t.label,
     doctor_ids: [...t.doctor_ids],
+    site_id: t.site_id ?? null,
     created_by: t.created_by,
     created_at: t.created_at.toISOString(),
     revoked_at: t.revoked_at ? t.revoked_at.toISOString() : null,

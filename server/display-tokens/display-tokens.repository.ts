@@ -5,7 +5,13 @@ import { DisplayToken, toDisplayTokenDto, type DisplayTokenDto } from './display
 export function createDisplayTokenRepository(sequelize: Sequelize) {
   const tokens = sequelize.getRepository(DisplayToken);
   return {
-    async create(p: { label: string; doctor_ids: string[]; token_hash: string; created_by: string | null }): Promise<DisplayTokenDto> {
+    async create(p: {
+      label: string;
+      doctor_ids: string[];
+      site_id: string | null;
+      token_hash: string;
+      created_by: string | null;
+    }): Promise<DisplayTokenDto> {
       return toDisplayTokenDto(await tokens.create({ ...p }));
     },
 

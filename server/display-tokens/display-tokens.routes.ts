@@ -15,6 +15,7 @@ import { listDisplayTokensSchema, mintDisplayTokenSchema, revokeDisplayTokenSche
  *         id: { type: string, format: uuid }
  *         label: { type: string, example: 'Waiting room TV 1' }
  *         doctor_ids: { type: array, items: { type: string, format: uuid } }
+ *         site_id: { type: string, format: uuid, nullable: true, description: 'A site screen: every doctor working at the site that day' }
  *         created_by: { type: string, format: uuid, nullable: true }
  *         created_at: { type: string, format: date-time }
  *         revoked_at: { type: string, format: date-time, nullable: true }
@@ -30,7 +31,8 @@ export function displayTokensRouter({ displayTokens }: { displayTokens: DisplayT
    *     summary: 'Mint a waiting-room screen token'
    *     description: |
    *       The token (`scr_…`) is in this answer only; the server keeps just its SHA-256. It reads the public queue view
-   *       of `doctor_ids` (REST snapshot and Socket.IO) and nothing else.
+   *       of `doctor_ids` (REST snapshot and Socket.IO) and nothing else — or, minted for a `site_id`, of every doctor with a
+   *       session at that site that day (the page `/display?site_id=…#token=…` shows all of them).
    *     x-roles: [admin, reception]
    *     requestBody:
    *       required: true
@@ -38,10 +40,12 @@ export function displayTokensRouter({ displayTokens }: { displayTokens: DisplayT
    *         application/json:
    *           schema:
    *             type: object
-   *             required: [label, doctor_ids]
+   *             required: [label]
+   *             description: 'Either doctor_ids or site_id'
    *             properties:
    *               label: { type: string, maxLength: 100 }
    *               doctor_ids: { type: array, minItems: 1, maxItems: 50, items: { type: string, format: uuid } }
+   *               site_id: { type: string, format: uuid }
    *     responses:
    *       201:
    *         description: 'Minted: {id, label, doctor_ids, token, created_at}'
@@ -53,6 +57,7 @@ export function displayTokensRouter({ displayTokens }: { displayTokens: DisplayT
    *                 id: { type: string, format: uuid }
    *                 label: { type: string }
    *                 doctor_ids: { type: array, items: { type: string, format: uuid } }
+   *                 site_id: { type: string, format: uuid, nullable: true }
    *                 token: { type: string, example: 'scr_…' }
    *                 created_at: { type: string, format: date-time }
    *       400: { $ref: '#/components/responses/Problem' }

@@ -4,8 +4,9 @@ import { idParams, pagination, uuid } from '../core/schemas';
 export const mintDisplayTokenSchema = {
   body: Joi.object({
     label: Joi.string().trim().min(1).max(100).required(),
-    doctor_ids: Joi.array().items(uuid).min(1).max(50).unique().required(),
-  }),
+    doctor_ids: Joi.array().items(uuid).min(1).max(50).unique(),
+    site_id: uuid,
+  }).xor('doctor_ids', 'site_id'),
 };
 export const listDisplayTokensSchema = { query: Joi.object({ include_revoked: Joi.boolean().default(false), ...pagination }) };
 export const revokeDisplayTokenSchema = { params: idParams };

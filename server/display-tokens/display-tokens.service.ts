@@ -1,6 +1,7 @@
 import { NotFound, Unprocessable } from '../core/errors';
 import { page } from '../core/schemas';
 import type { DoctorRepository } from '../doctors/doctors.repository';
+import type { SiteRepository } from '../doctor-days/sites.repository';
 import type { DisplayTokenDto } from './display-token.model';
 import type { DisplayTokenRepository } from './display-tokens.repository';
 import { hashScreenToken, isScreenToken, newScreenToken } from './screen-token';
@@ -10,6 +11,8 @@ export interface MintedDisplayToken {
   id: string;
   label: string;
   doctor_ids: string[];
+  /** A site screen's site, else null. */
+  site_id: string | null;
   token: string;
   created_at: string;
 }
@@ -18,29 +21,33 @@ export interface MintedDisplayToken {
 export interface DisplayTokensDeps {
   repo: DisplayTokenRepository;
   doctors: Pick<DoctorRepository, 'existing'>;
+  sites: Pick<SiteRepository, 'findById'>;
   closeSockets(actor: { type: 'screen'; id: string }): Promise<void>;
 }
 
 /** Screen tokens: credentials for waiting-room screens, limited to the public queue view of some doctors. */
-export function createDisplayTokensService({ repo, doctors, closeSockets }: DisplayTokensDeps) {
+export function createDisplayTokensService({ repo, doctors, sites, closeSockets }: DisplayTokensDeps) {
   return {
     /**
-     * Mints a screen token for the public queue view of `doctor_ids`. Only its SHA-256 is stored.
-     * @throws Unprocessable `DOCTOR_NOT_FOUND` (details `{missing}`) when a doctor id is unknown.
+     * Mints a screen token for the public queue view of `doctor_ids`, or of a site (`site_id`: every doctor working
+     * there that day). Only its SHA-256 is stored.
+     * @throws Unprocessable `DOCTOR_NOT_FOUND` (details `{missing}`) when a doctor id is unknown · `SITE_NOT_FOUND`
      */
-    async mint(input: { label: string; doctor_ids: string[] }, createdBy: string | null): Promise<MintedDisplayToken> {
-      const doctorIds = [...new Set(input.doctor_ids)];
+    async mint(input: { label: string; doctor_ids?: string[]; site_id?: string }, createdBy: string | null): Promise<MintedDisplayToken> {
+      const doctorIds = [...new Set(input.doctor_ids ?? [])];
       const found = new Set(await doctors.existing(doctorIds));
       const missing = doctorIds.filter((id) => !found.has(id));
       if (missing.length) throw new Unprocessable('DOCTOR_NOT_FOUND', 'Some doctor ids are unknown', { missing });
+      if (input.site_id && !(await sites.findById(input.site_id))) throw new Unprocessable('SITE_NOT_FOUND', 'No site with this id');
       const token = newScreenToken();
       const row = await repo.create({
         label: input.label,
         doctor_ids: doctorIds,
+        site_id: input.site_id ?? null,
         token_hash: hashScreenToken(token),
         created_by: createdBy,
       });
-      return { id: row.id, label: row.label, doctor_ids: row.doctor_ids, token, created_at: row.created_at };
+      return { id: row.id, label: row.label, doctor_ids: row.doctor_ids, site_id: row.site_id, token, created_at: row.created_at };
     },
 
     /** Lists screen tokens (never the token itself), newest first; revoked ones only with `include_revoked`. */

@@ -31,7 +31,8 @@ const doctorIdsList = Joi.string()
     'doctor_ids.max': `{{#label}} must list at most ${MAX_DOCTORS_PER_SCREEN} doctor ids`,
     'doctor_ids.uuid': '{{#label}} must be comma-separated UUIDs',
   });
-const doctorListSchema = { query: Joi.object({ doctor_ids: doctorIdsList.required() }) };
+/** `/display?doctor_ids=a,b` (at most four doctors) or `/display?site_id=<id>` (a site screen: every doctor working there that day). */
+const doctorListSchema = { query: Joi.object({ doctor_ids: doctorIdsList, site_id: uuid }).xor('doctor_ids', 'site_id') };
 
 /**
  * The page itself holds no data (data needs the screen token, sent over Socket.IO from the URL fragment),
@@ -63,10 +64,12 @@ export function displayRouter(): Router {
    *     description: |
    *       Open as `/display?doctor_ids=a,b#token=<screen token>`. The token stays in the URL fragment, so it is never
    *       sent in a URL; the page passes it in the Socket.IO handshake. The page shows only public queue tokens, never
-   *       personal data.
+   *       personal data. A site screen: `/display?site_id=<site id>#token=<site screen token>` lays out every doctor working
+   *       at the site that day, with the room beside the called token and the estimated wait beside the next ones.
    *     security: []
    *     parameters:
-   *       - { name: doctor_ids, in: query, required: true, description: 'Comma-separated doctor UUIDs (1–4)', schema: { type: string } }
+   *       - { name: doctor_ids, in: query, description: 'Comma-separated doctor UUIDs (1–4); or site_id', schema: { type: string } }
+   *       - { name: site_id, in: query, description: 'A site (its screen token must be for that site)', schema: { type: string, format: uuid } }
    *     responses:
    *       200: { description: 'The page', content: { text/html: { schema: { type: string } } } }
    *       400: { $ref: '#/components/responses/Problem' }

@@ -366,6 +366,32 @@ export function createDoctorDayRepository(sequelize: Sequelize) {
       return new Set(rows.map((r) => r.slot));
     },
 
+    /**
+     * The plan inputs, on `date`, of every active doctor who may work at site `siteId` that day: a weekly
+     * session there, a day session there that date, or — for a doctor without a schedule — the default site.
+     * (Whether each one does work there that day is the doctor-day rule's to say.)
+     */
+    async siteDayCandidates(siteId: string, date: string): Promise<Array<BookingContextRow & { doctor_id: string; name: string }>> {
+      return sql.query(
+        `SELECT d.id AS doctor_id, d.name, true AS doctor_exists, d.is_active, d.code, d.default_daily_capacity, d.working_days,
+                d.consult_minutes, d.schedule_version, av.is_present AS av_is_present, av.capacity AS av_capacity,
+                coalesce((SELECT jsonb_agg(${SESSION_JSON} ORDER BY x.start_time) FROM doctor_day_sessions x JOIN sites si ON si.id = x.site_id
+                           WHERE x.doctor_id = d.id AND x.date = $date::date), '[]'::jsonb) AS day_sessions,
+                ${WEEKLY_JSON} AS weekly,
+                coalesce((SELECT jsonb_agg(${LEAVE_JSON}) FROM doctor_leaves l
+                           WHERE l.doctor_id = d.id AND $date::date BETWEEN l.from_date AND l.to_date), '[]'::jsonb) AS leaves,
+                ${DEFAULT_SITE_JSON} AS default_site
+           FROM doctors d LEFT JOIN doctor_availability av ON av.doctor_id = d.id AND av.date = $date::date
+          WHERE d.is_active
+            AND (EXISTS (SELECT 1 FROM doctor_sessions s WHERE s.doctor_id = d.id AND s.site_id = $siteId)
+                 OR EXISTS (SELECT 1 FROM doctor_day_sessions x WHERE x.doctor_id = d.id AND x.date = $date::date AND x.site_id = $siteId)
+                 OR (NOT EXISTS (SELECT 1 FROM doctor_sessions s WHERE s.doctor_id = d.id)
+                     AND EXISTS (SELECT 1 FROM sites WHERE id = $siteId AND is_default)))
+          ORDER BY d.name, d.id`,
+        { siteId, date },
+      );
+    },
+
     /** True when the doctor exists. */
     async doctorExists(doctorId: string): Promise<boolean> {
       return (await sql.query('SELECT 1 FROM doctors WHERE id = $doctorId', { doctorId })).length > 0;

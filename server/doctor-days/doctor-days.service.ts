@@ -1,10 +1,13 @@
+import { NotFound } from '../core/errors';
 import { assertDayOpen, bookingWindow, doctorNotFound, type BookingWindow, type Slot } from './doctor-day.rules';
 import type { BookingContextRow, DoctorDayRepository } from './doctor-day.repository';
+import type { SiteRepository } from './sites.repository';
 import { dayViewOf, type DayView } from './day-view';
 
-/** What the doctor-day service needs: its repository, the clinic's zone and booking horizon, and a clock. */
+/** What the doctor-day service needs: its repositories, the clinic's zone and booking horizon. */
 export interface DoctorDayDeps {
   repo: DoctorDayRepository;
+  sites: SiteRepository;
   /** IANA zone of the default site (`CLINIC_TIMEZONE`): clinic days without a site of their own. */
   clinicTimezone: string;
   /** `BOOKING_HORIZON_DAYS`. */
@@ -39,7 +42,24 @@ export function createDoctorDayService(deps: DoctorDayDeps) {
     if (!ctx.doctor_exists) throw doctorNotFound();
     return { ctx, view: dayViewOf(ctx, date, deps.clinicTimezone) };
   };
+  /**
+   * The doctors who see patients at site `siteId` on `date` (present that day, with a session there — or,
+   * without sessions, at the default site), by name: what a site's waiting-room screen shows.
+   */
+  async function doctorsAtSite(siteId: string, date: string): Promise<Array<{ doctor_id: string; name: string; code: string }>> {
+    const rows = await deps.repo.siteDayCandidates(siteId, date);
+    return rows
+      .filter((row) => {
+        const plan = dayViewOf(row, date, deps.clinicTimezone).plan;
+        if (!plan.is_present) return false;
+        return plan.sessions.length ? plan.sessions.some((s) => s.site_id === siteId) : row.default_site.id === siteId;
+      })
+      .map((row) => ({ doctor_id: row.doctor_id, name: row.name, code: row.code! }));
+  }
+
   return {
+    doctorsAtSite,
+
     /** Today and the booking horizon in IANA zone `zone` (a day's zone: see `dayZone`). */
     windowIn,
 
@@ -48,6 +68,28 @@ export function createDoctorDayService(deps: DoctorDayDeps) {
 
     /** A doctor-day's plan, slots and zone, read without a lock. @throws NotFound `DOCTOR_NOT_FOUND` */
     view,
+
+    /**
+     * A site's waiting-room board: the site, the day (default: today in the site's zone) and its doctors.
+     * @throws NotFound `SITE_NOT_FOUND`
+     */
+    async siteBoard(siteId: string, date?: string) {
+      const site = await deps.sites.findById(siteId);
+      if (!site) throw new NotFound('No site with this id', 'SITE_NOT_FOUND');
+      const day = date ?? windowIn(site.timezone).today;
+      return {
+        site: { id: site.id, code: site.code, name: site.name, timezone: site.timezone },
+        date: day,
+        doctors: await doctorsAtSite(siteId, day),
+      };
+    },
+
+    /** Whether doctor `doctorId` works at site `siteId` on `date` (default: today in the site's zone): a site screen's reach. */
+    async siteCovers(siteId: string, doctorId: string, date?: string): Promise<boolean> {
+      const site = await deps.sites.findById(siteId);
+      if (!site) return false;
+      return (await doctorsAtSite(siteId, date ?? windowIn(site.timezone).today)).some((d) => d.doctor_id === doctorId);
+    },
 
     /**
      * A doctor-day for the reception screen. Read without a lock: a snapshot of that instant.

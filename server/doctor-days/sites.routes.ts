@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
-import { allow } from '../auth/guard';
+import { allow, allowSiteScreen } from '../auth/guard';
 import type { SitesService } from './sites.service';
-import { createSiteSchema, getSiteSchema, listSitesSchema, updateSiteSchema } from './sites.schemas';
+import type { DoctorDayService } from './doctor-days.service';
+import { createSiteSchema, getSiteSchema, listSitesSchema, siteScreenSchema, updateSiteSchema } from './sites.schemas';
 
 /**
  * @openapi
@@ -29,7 +30,7 @@ import { createSiteSchema, getSiteSchema, listSitesSchema, updateSiteSchema } fr
  *         phone: { type: string, nullable: true }
  *         timezone: { type: string, example: Asia/Kolkata }
  */
-export function sitesRouter({ sites }: { sites: SitesService }): Router {
+export function sitesRouter({ sites, doctorDays }: { sites: SitesService; doctorDays: DoctorDayService }): Router {
   const r = Router();
 
   /**
@@ -93,6 +94,29 @@ export function sitesRouter({ sites }: { sites: SitesService }): Router {
   });
   r.patch('/sites/:id', allow('admin'), validate(updateSiteSchema), async (req, res) => {
     res.json(await sites.update(req.params.id as string, req.body));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/sites/{id}/screen:
+   *   get:
+   *     tags: [schedules]
+   *     summary: "A site's waiting-room board: the doctors seeing patients there that day (public data only)"
+   *     description: |
+   *       For a site screen token (minted with `site_id`) or staff. The day defaults to today in the site's zone. Each doctor's
+   *       queue is then read (`queue:subscribe`) like any screen's. Names and codes of doctors only — never patients.
+   *     x-roles: [admin, reception, doctor]
+   *     x-screen: site
+   *     parameters:
+   *       - { $ref: '#/components/parameters/Id' }
+   *       - { name: date, in: query, schema: { type: string, format: date } }
+   *     responses:
+   *       200: { description: '{site: {id, code, name, timezone}, date, doctors: [{doctor_id, name, code}]}' }
+   *       403: { $ref: '#/components/responses/Problem' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/sites/:id/screen', allowSiteScreen(), validate(siteScreenSchema), async (req, res) => {
+    res.json(await doctorDays.siteBoard(req.params.id as string, req.query.date as string | undefined));
   });
 
   return r;

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { IANAZone } from 'luxon';
-import { idParams, pagination } from '../core/schemas';
+import { clinicDate, idParams, pagination } from '../core/schemas';
 
 /** An IANA time zone name (e.g. `Asia/Kolkata`), as luxon (and the platform's ICU data) knows it. */
 export const ianaZone = Joi.string()
@@ -27,3 +27,4 @@ export const createSiteSchema = {
 export const updateSiteSchema = { params: idParams, body: Joi.object(fields).min(1) };
 export const getSiteSchema = { params: idParams };
 export const listSitesSchema = { query: Joi.object(pagination) };
+export const siteScreenSchema = { params: idParams, query: Joi.object({ date: clinicDate }) };

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { actorRef } from '../core/actor';
 import { validate } from '../core/http';
-import { allow, allowPublicQueue, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
+import { allow, allowPublicQueue, assertDoctorScope, ownDoctorOnly, type SiteCoverage } from '../auth/guard';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import { idempotentBooking, type BookingCounter } from '../appointments/booking.http';
 import type { QueueService } from './queue.service';
@@ -17,6 +17,8 @@ export interface QueueCounters {
 
 /** What the queue routes need. */
 export interface QueueRouterDeps {
+  /** Whether a doctor works at a site that day: what a site screen may show. */
+  siteCovers: SiteCoverage;
   queue: QueueService;
   appointments: AppointmentsService;
   today: () => string;
@@ -56,7 +58,7 @@ export interface QueueRouterDeps {
  *         now_serving: { $ref: '#/components/schemas/PublicQueueEntry' }
  *         waiting: { type: array, items: { $ref: '#/components/schemas/PublicQueueEntry' } }
  */
-export function queueRouter({ queue, appointments, today, counters }: QueueRouterDeps): Router {
+export function queueRouter({ queue, appointments, today, counters, siteCovers }: QueueRouterDeps): Router {
   const r = Router();
   const dayOf = (req: Request) => (req.query.date as string | undefined) ?? today();
 
@@ -245,7 +247,7 @@ export function queueRouter({ queue, appointments, today, counters }: QueueRoute
    *       200: { description: The snapshot, content: { application/json: { schema: { $ref: '#/components/schemas/PublicQueueSnapshot' } } } }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/queue/public', allowPublicQueue(), validate(doctorDaySchema), async (req, res) => {
+  r.get('/doctors/:id/queue/public', allowPublicQueue(siteCovers), validate(doctorDaySchema), async (req, res) => {
     res.json(await queue.publicView(req.params.id as string, dayOf(req)));
   });
 

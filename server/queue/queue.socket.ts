@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger';
 import { doctorDayRoom, type Ack, type QueueSubscribeResult } from '../live/live.events';
 import type { LiveServer } from '../live/live.server';
 import type { QueueRepository } from './queue.repository';
+import { screenCovers, type SiteCoverage } from '../auth/guard';
 import { subscribeSchema } from './queue.schemas';
 
 /** What the queue's socket handlers need; `screens` counts connected screen-token sockets (`clinic_connected_screens`). */
@@ -12,6 +13,8 @@ export interface QueueSocketDeps {
   today: () => string;
   logger: Logger;
   screens?: { inc(): void; dec(): void };
+  /** Whether a doctor works at a site that day: what a site screen may subscribe to. */
+  siteCovers: SiteCoverage;
 }
 
 const fail = (code: string, message: string) => ({ error: { code, message } });
@@ -35,7 +38,7 @@ export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void
       const { value, error } = subscribeSchema.validate(req ?? {}, { abortEarly: false });
       if (error) return ack(fail('VALIDATION_ERROR', error.details.map((d) => d.message).join('; ')));
       const actor = socket.data.actor;
-      if (actor.type === 'screen' && !actor.doctor_ids.includes(value.doctor_id)) {
+      if (actor.type === 'screen' && !(await screenCovers(actor, value.doctor_id, value.date, deps.siteCovers).catch(() => false))) {
         return ack(fail('FORBIDDEN', 'This screen token is not for that doctor'));
       }
       const date: string = value.date ?? deps.today();

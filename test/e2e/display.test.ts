@@ -64,7 +64,7 @@ async function callNext(desk: Agent, doctorId: string) {
 
 const nowCalling = (page: Page, doctorId: string) => page.textContent(`[data-testid="now-calling-${doctorId}"]`);
 const nextTokens = (page: Page, doctorId: string) =>
-  page.$$eval(`[data-testid="next-list-${doctorId}"] .next-list__item`, (lis) => lis.map((li) => li.textContent));
+  page.$$eval(`[data-testid="next-list-${doctorId}"] .next-list__item`, (lis) => lis.map((li) => li.firstElementChild?.textContent)); // the token, not its wait
 
 /** Waits until "Now calling" for `doctorId` shows `token`, at most `timeout` ms. */
 function waitForNowCalling(page: Page, doctorId: string, token: string, timeout: number) {

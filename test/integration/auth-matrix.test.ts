@@ -4,14 +4,16 @@ import { startTestApp, type Agent, type TestApp } from '../support/app';
 import { buildDoctor, buildPatient } from '../support/factories';
 import { clinicToday } from '../../server/core/clinic-time';
 
-type Operation = { security?: unknown[]; 'x-roles'?: string[]; 'x-doctor-scope'?: boolean; 'x-screen'?: boolean };
-type Identity = 'none' | 'admin' | 'reception' | 'doctor of the day' | 'other doctor' | 'screen token';
+type Operation = { security?: unknown[]; 'x-roles'?: string[]; 'x-doctor-scope'?: boolean; 'x-screen'?: boolean | 'site' };
+type Identity = 'none' | 'admin' | 'reception' | 'doctor of the day' | 'other doctor' | 'screen token' | 'site screen token';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /** What an identity must get from an operation: 401, 403, or "allowed" (neither). */
 function expected(op: Operation, who: Identity): 401 | 403 | 'allowed' {
   if (who === 'none') return 401;
-  if (who === 'screen token') return op['x-screen'] ? 'allowed' : 403;
+  if (who === 'screen token') return op['x-screen'] === true ? 'allowed' : 403;
+  // A site screen reads its site's board and the queues of the doctors working there that day.
+  if (who === 'site screen token') return op['x-screen'] ? 'allowed' : 403;
   const role = who === 'admin' ? 'admin' : who === 'reception' ? 'reception' : 'doctor';
   if (role !== 'admin' && !(op['x-roles'] ?? []).includes(role)) return 403;
   if (who === 'other doctor' && op['x-doctor-scope']) return 403;
@@ -24,12 +26,20 @@ describe('authorization matrix: every documented route × every kind of caller',
   let patientOfDay: string;
   let appointmentOfDay: string;
   let queueEntryOfDay: string;
+  let defaultSiteId: string;
   const agents = {} as Record<Identity, Agent>;
 
   before(async () => {
     t = await startTestApp();
     const admin = await t.as('admin');
-    doctorOfDay = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body.id;
+    // Working every day, so that on any weekday the doctor of the day is at the default site today.
+    doctorOfDay = (
+      await admin
+        .post('/api/v1/doctors')
+        .send(buildDoctor({ working_days: [1, 2, 3, 4, 5, 6, 7] }))
+        .expect(201)
+    ).body.id;
+    defaultSiteId = (await admin.get('/api/v1/sites').expect(200)).body.data[0].id;
     const otherDoctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body.id;
     patientOfDay = (await admin.post('/api/v1/patients').send(buildPatient()).expect(201)).body.id;
     const [[appt]] = (await t.app.sequelize.query(
@@ -54,6 +64,9 @@ describe('authorization matrix: every documented route × every kind of caller',
     agents['doctor of the day'] = await t.as('doctor', doctorOfDay);
     agents['other doctor'] = await t.as('doctor', otherDoctor);
     agents['screen token'] = t.withToken(await t.screenToken([doctorOfDay]));
+    agents['site screen token'] = t.withToken(
+      (await admin.post('/api/v1/display-tokens').send({ label: 'site TV', site_id: defaultSiteId }).expect(201)).body.token,
+    );
   });
   after(async () => {
     await t.stop();
@@ -68,6 +81,7 @@ describe('authorization matrix: every documented route × every kind of caller',
       if (/date|day/i.test(name)) return clinicToday(t.config.clinicTimezone);
       if (name === 'id' && /\/appointments\/$/.test(before)) return appointmentOfDay;
       if (name === 'id' && /\/queue-entries\/$/.test(before)) return queueEntryOfDay;
+      if (name === 'id' && /\/sites\/$/.test(before)) return defaultSiteId;
       return randomUUID();
     });
   }

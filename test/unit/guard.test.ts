@@ -12,7 +12,7 @@ const user = (role: 'admin' | 'reception' | 'doctor', doctor_id: string | null =
   doctor_id,
   email: 'x@y.z',
 });
-const screen: Actor = { type: 'screen', id: 's', doctor_ids: [D1] };
+const screen: Actor = { type: 'screen', id: 's', doctor_ids: [D1], site_id: null };
 
 /** Runs a guard on a fake request; returns the status of the error it passed on, or 'next'. */
 function run(guard: ReturnType<typeof allow>, actor: Actor | undefined, params: Record<string, string> = {}): number | 'next' {

@@ -16,6 +16,7 @@
   var RESUBSCRIBE_DELAY_MS = 2000;
   var WATCHDOG_MS = 35000; // heartbeats come every 15 s; two missed → ask again (and show "not live" if that fails)
   var REFUSED_RETRY_MS = 30000;
+  var BOARD_REFRESH_MS = 300000; // a site screen asks again which doctors work there today every 5 minutes
   var UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   var body = document.body;
@@ -47,6 +48,12 @@
   function readToken() {
     var params = new URLSearchParams(location.hash.replace(/^#/, ''));
     return (params.get('token') || '').trim();
+  }
+
+  /** A site screen's site, from `?site_id=` (else null). */
+  function readSiteId() {
+    var id = (new URLSearchParams(location.search).get('site_id') || '').trim().toLowerCase();
+    return id || null;
   }
 
   function readDoctorIds() {
@@ -107,6 +114,7 @@
       name: part('doctor-name', 'doctor-name'),
       now: part('now-calling', 'now-calling'),
       tokenBox: part('token-box'),
+      room: part('room', 'room'),
       next: part('next-list', 'next-list'),
       more: part('more', 'next-more'),
       stale: part('stale', 'stale'),
@@ -157,6 +165,9 @@
     var serving = snap.now_serving;
     panel.now.textContent = serving ? serving.token : '—';
     panel.root.classList.toggle('panel--idle', !serving);
+    // Where to go: the called patient's room (public: a room, never a name).
+    panel.room.textContent = serving && serving.room ? '\u2192 ' + serving.room : '';
+    panel.room.hidden = !(serving && serving.room);
 
     var waiting = snap.waiting || [];
     panel.next.textContent = '';
@@ -167,6 +178,13 @@
       var span = document.createElement('span');
       span.textContent = entry.token;
       li.appendChild(span);
+      if (typeof entry.estimated_wait_minutes === 'number' && entry.estimated_wait_minutes >= 1) {
+        var wait = document.createElement('span');
+        wait.className = 'next-list__wait';
+        wait.setAttribute('data-testid', 'next-wait-' + panel.id + '-' + (i + 1));
+        wait.textContent = '\u2248 ' + entry.estimated_wait_minutes + ' min';
+        li.appendChild(wait);
+      }
       panel.next.appendChild(li);
     });
     if (!waiting.length) {
@@ -456,9 +474,72 @@
 
   // ---------- start ----------
 
+  /** Lays the panels out: up to four side by side, more in rows (a site screen may show many doctors). */
+  function layout() {
+    var n = Math.max(1, panelOrder.length);
+    var cols = Math.min(n, 4);
+    ui.panels.style.setProperty('--cols', String(cols));
+    ui.panels.style.setProperty('--rows', String(Math.ceil(n / cols)));
+    ui.panels.setAttribute('data-cols', String(cols));
+  }
+
+  function addPanel(id) {
+    if (panels[id]) return;
+    panelOrder.push(id);
+    panels[id] = createPanel(id);
+  }
+
+  function removePanel(id) {
+    var panel = panels[id];
+    if (!panel) return;
+    clearTimeout(panel.retryTimer);
+    if (socket && panel.date) socket.emit('queue:unsubscribe', { doctor_id: id, date: panel.date });
+    panel.root.remove();
+    delete panels[id];
+    panelOrder.splice(panelOrder.indexOf(id), 1);
+  }
+
+  /**
+   * A site screen: asks the server which doctors work at the site today (`GET /api/v1/sites/{id}/screen`, with
+   * the screen token), then shows one panel each — again every few minutes, so a doctor starting an evening
+   * session appears and one whose day ended goes.
+   */
+  function loadSiteBoard(siteId, token) {
+    return fetch('/api/v1/sites/' + encodeURIComponent(siteId) + '/screen', { headers: { Authorization: 'Bearer ' + token } })
+      .then(function (res) {
+        if (res.status === 401 || res.status === 403) {
+          showError('This screen\u2019s token was refused', 'Ask a clinic administrator for a new screen link for this site.');
+          return null;
+        }
+        if (!res.ok) throw new Error('board ' + res.status);
+        return res.json();
+      })
+      .then(function (board) {
+        if (!board) return;
+        if (board.site && board.site.timezone && board.site.timezone !== clinicTimezone) setTimezone(board.site.timezone);
+        var ids = board.doctors.map(function (d) {
+          return d.doctor_id;
+        });
+        panelOrder.slice().forEach(function (id) {
+          if (ids.indexOf(id) < 0) removePanel(id);
+        });
+        ids.forEach(function (id) {
+          if (!panels[id]) {
+            addPanel(id);
+            subscribe(panels[id], board.date);
+          }
+        });
+        layout();
+        body.setAttribute('data-board', String(ids.length));
+        if (!ids.length) showError('No doctor at this site today', 'This screen will show the queues when a session starts.');
+        else hideError();
+      });
+  }
+
   function start() {
     var token = readToken();
-    var ids = readDoctorIds();
+    var siteId = readSiteId();
+    var ids = siteId ? [] : readDoctorIds();
     var badIds = ids.filter(function (id) {
       return !UUID_RE.test(id);
     });
@@ -470,16 +551,15 @@
       document.addEventListener(type, enableSound, { capture: true, passive: true });
     });
     initAudio();
-    if (!ids.length || badIds.length) {
-      showError('No doctor selected', 'Open /display/<doctor id> or /display?doctor_ids=<id>,<id> with the screen link.');
+    if ((!siteId && !ids.length) || badIds.length || (siteId && !UUID_RE.test(siteId))) {
+      showError(
+        'No doctor selected',
+        'Open /display/<doctor id>, /display?doctor_ids=<id>,<id> or /display?site_id=<id> with the screen link.',
+      );
       return;
     }
-    ui.panels.style.setProperty('--cols', String(ids.length));
-    ui.panels.setAttribute('data-cols', String(ids.length));
-    ids.forEach(function (id) {
-      panelOrder.push(id);
-      panels[id] = createPanel(id);
-    });
+    ids.forEach(addPanel);
+    layout();
     if (!token) {
       showError(
         'No screen token',
@@ -492,6 +572,15 @@
       return;
     }
     connect(token);
+    if (siteId) {
+      var refreshBoard = function () {
+        loadSiteBoard(siteId, token).catch(function () {
+          setPageState('offline');
+        });
+      };
+      refreshBoard();
+      setInterval(refreshBoard, BOARD_REFRESH_MS);
+    }
     setInterval(tickClock, 1000);
     setInterval(watchdog, 10000);
     window.addEventListener('resize', function () {
