@@ -1,6 +1,16 @@
+import { DateTime } from 'luxon';
 import { Conflict, Unprocessable } from '../core/errors';
 import { daySlots, doctorDayPlan, minutesOf, type DoctorDayPlan, type Slot } from './doctor-day.rules';
 import { planInputsOf, type BookingContextRow, type StoredSession } from './doctor-day.repository';
+
+/**
+ * The instant (ISO-8601 UTC) of a wall-clock time `HH:MM` on clinic day `date` in IANA zone `zone`, or null. On a
+ * spring-forward day a time in the skipped hour is shifted forward, as the zone's rules say (luxon's reading).
+ */
+export function instantOf(date: string, time: string | null, zone: string): string | null {
+  if (!time) return null;
+  return DateTime.fromISO(`${date}T${time}`, { zone }).toUTC().toISO({ suppressMilliseconds: true });
+}
 
 /** A doctor-day as a booking sees it: the plan, its numbered slots, its zone and the plan's version. */
 export interface DayView {

@@ -2,7 +2,7 @@ import { NotFound } from '../core/errors';
 import { assertDayOpen, bookingWindow, doctorNotFound, type BookingWindow, type Slot } from './doctor-day.rules';
 import type { BookingContextRow, DoctorDayRepository } from './doctor-day.repository';
 import type { SiteRepository } from './sites.repository';
-import { dayViewOf, type DayView } from './day-view';
+import { dayViewOf, instantOf, type DayView } from './day-view';
 
 /** What the doctor-day service needs: its repositories, the clinic's zone and booking horizon. */
 export interface DoctorDayDeps {
@@ -32,7 +32,11 @@ export interface DoctorDaySummary {
 }
 
 /** A slot as `GET /doctors/{id}/slots` lists it. */
-export type ListedSlot = Omit<Slot, 'on_leave'> & { status: 'free' | 'booked' | 'on_leave' };
+export type ListedSlot = Omit<Slot, 'on_leave'> & {
+  status: 'free' | 'booked' | 'on_leave';
+  /** When the slot starts (timed) or is expected (token), as an ISO-8601 UTC instant; null without hours. */
+  starts_at: string | null;
+};
 
 /** The doctor-day: booking windows, a day's plan, summary and slots. */
 export function createDoctorDayService(deps: DoctorDayDeps) {
@@ -131,7 +135,11 @@ export function createDoctorDayService(deps: DoctorDayDeps) {
       const booked = await deps.repo.bookedSlots(doctorId, date);
       const slots: ListedSlot[] = (day.plan.is_present ? day.slots : [])
         .filter((s) => !siteId || s.site_id === siteId)
-        .map(({ on_leave, ...s }) => ({ ...s, status: booked.has(s.slot) ? 'booked' : on_leave ? 'on_leave' : 'free' }));
+        .map(({ on_leave, ...s }) => ({
+          ...s,
+          status: booked.has(s.slot) ? 'booked' : on_leave ? 'on_leave' : 'free',
+          starts_at: instantOf(date, s.start_time ?? s.estimated_time, day.zone),
+        }));
       return {
         doctor_id: doctorId,
         date,
