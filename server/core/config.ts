@@ -40,8 +40,12 @@ export interface Config {
   relayIntervalMs: number;
   /** Interval of `queue:heartbeat` (ms). */
   heartbeatIntervalMs: number;
-  /** Failed logins allowed per 15 minutes, per IP and per email. */
+  /** Failed logins allowed per 15 minutes per (e-mail, client address) pair. */
   loginRateLimit: number;
+  /** Failed logins allowed per 15 minutes per client address, whatever the e-mails. */
+  loginRateLimitPerIp: number;
+  /** Failed logins allowed per 15 minutes per e-mail from all addresses together (a distributed attack). */
+  loginRateLimitPerEmail: number;
 }
 
 const schema = Joi.object({
@@ -88,6 +92,8 @@ const schema = Joi.object({
   RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(2000),
   HEARTBEAT_INTERVAL_MS: Joi.number().integer().min(100).max(600000).default(15000),
   LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(100000).default(10),
+  LOGIN_RATE_LIMIT_PER_IP: Joi.number().integer().min(1).max(100000).default(50),
+  LOGIN_RATE_LIMIT_PER_EMAIL: Joi.number().integer().min(1).max(100000).default(100),
 }).unknown(true);
 
 /** Raised when the environment is invalid; `problems` holds one human sentence per bad key. */
@@ -129,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     relayIntervalMs: value.RELAY_INTERVAL_MS,
     heartbeatIntervalMs: value.HEARTBEAT_INTERVAL_MS,
     loginRateLimit: value.LOGIN_RATE_LIMIT,
+    loginRateLimitPerIp: value.LOGIN_RATE_LIMIT_PER_IP,
+    loginRateLimitPerEmail: value.LOGIN_RATE_LIMIT_PER_EMAIL,
   };
 }
 
