@@ -1,3 +1,5 @@
+import { mapDatabaseError } from '../core/db-errors';
+import { AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { doctorDayRoom, type Ack, type QueueSubscribeResult } from '../live/live.events';
 import type { LiveServer } from '../live/live.server';
@@ -50,6 +52,9 @@ export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void
         ack({ data: { snapshot, clinic_timezone: deps.clinicTimezone, server_time: new Date().toISOString() } });
       } catch (err) {
         await socket.leave(room);
+        const mapped = mapDatabaseError(err);
+        // The caller's fault (a value the database could not read): say so, and no warning per request.
+        if (mapped instanceof AppError && mapped.status < 500) return ack(fail(mapped.code, mapped.message));
         deps.logger.warn('queue:subscribe failed', { error: (err as Error).message });
         ack(fail('SERVICE_UNAVAILABLE', 'Could not read the queue; retry shortly'));
       }
