@@ -68,6 +68,8 @@ async function main(): Promise<void> {
         JWT_SECRET: randomBytes(32).toString('base64url'),
         ADMIN_EMAIL: email,
         ADMIN_PASSWORD: password,
+        // The screens section runs 10 simulated TVs per screen token (1,000 screens over 100 tokens).
+        SCREEN_MAX_SOCKETS_PER_TOKEN: process.env.SCREEN_MAX_SOCKETS_PER_TOKEN ?? '64',
       },
       { nodeArgs: process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [] },
     );

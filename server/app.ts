@@ -13,7 +13,7 @@ import { migrateUp } from './core/migrator';
 import { errorHandler, jsonBody, mountedAt, notFoundHandler, requestId, requestLog } from './core/http';
 import { createHttpDrainer, runShutdownHooks } from './core/shutdown';
 import { buildOpenApi } from './core/openapi';
-import { sendSocketsElsewhere, type LiveServer } from './live/live.server';
+import { countAccountSockets, sendSocketsElsewhere, type LiveServer } from './live/live.server';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './live/live.events';
 import { models } from './models';
 import { createServices, type Services } from './services';
@@ -103,7 +103,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     suppressAfterCommitPublish: options.suppressAfterCommitPublish,
   });
   ctx.onShutdown(() => ctx.publisher.stop()); // drain the outbox while the pool is still open
-  io.use(socketAuth(ctx.resolveActor, logger));
+  io.use(
+    socketAuth(ctx.resolveActor, logger, {
+      maxSocketsPerScreen: config.screenMaxSocketsPerToken,
+      countSockets: (actor) => countAccountSockets(io, actor),
+    }),
+  );
   registerActorRooms(io);
   registerQueueSocket(io, {
     repo: ctx.repos.queue,
@@ -111,6 +116,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     today: ctx.today,
     logger,
     screens: metrics.connectedScreens,
+    maxRoomsPerSocket: config.socketMaxRoomsPerSocket,
   });
 
   app.disable('x-powered-by');

@@ -40,6 +40,10 @@ export interface Config {
   relayIntervalMs: number;
   /** Interval of `queue:heartbeat` (ms). */
   heartbeatIntervalMs: number;
+  /** Most doctor-day rooms one Socket.IO connection may subscribe to at once. */
+  socketMaxRoomsPerSocket: number;
+  /** Most Socket.IO connections one screen token may hold at once (counted on every instance). */
+  screenMaxSocketsPerToken: number;
   /** Failed logins allowed per 15 minutes per (e-mail, client address) pair. */
   loginRateLimit: number;
   /** Failed logins allowed per 15 minutes per client address, whatever the e-mails. */
@@ -91,6 +95,8 @@ const schema = Joi.object({
   METRICS_TOKEN: Joi.string().empty(''),
   RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(2000),
   HEARTBEAT_INTERVAL_MS: Joi.number().integer().min(100).max(600000).default(15000),
+  SOCKET_MAX_ROOMS_PER_SOCKET: Joi.number().integer().min(1).max(1000).default(16),
+  SCREEN_MAX_SOCKETS_PER_TOKEN: Joi.number().integer().min(1).max(1000).default(8),
   LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(100000).default(10),
   LOGIN_RATE_LIMIT_PER_IP: Joi.number().integer().min(1).max(100000).default(50),
   LOGIN_RATE_LIMIT_PER_EMAIL: Joi.number().integer().min(1).max(100000).default(100),
@@ -134,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     metricsToken: value.METRICS_TOKEN,
     relayIntervalMs: value.RELAY_INTERVAL_MS,
     heartbeatIntervalMs: value.HEARTBEAT_INTERVAL_MS,
+    socketMaxRoomsPerSocket: value.SOCKET_MAX_ROOMS_PER_SOCKET,
+    screenMaxSocketsPerToken: value.SCREEN_MAX_SOCKETS_PER_TOKEN,
     loginRateLimit: value.LOGIN_RATE_LIMIT,
     loginRateLimitPerIp: value.LOGIN_RATE_LIMIT_PER_IP,
     loginRateLimitPerEmail: value.LOGIN_RATE_LIMIT_PER_EMAIL,

@@ -14,15 +14,23 @@ export interface QueueSocketDeps {
   today: () => string;
   logger: Logger;
   screens?: { inc(): void; dec(): void };
+  /** Most doctor-day rooms one socket may be subscribed to at once (`SOCKET_MAX_ROOMS_PER_SOCKET`). */
+  maxRoomsPerSocket: number;
 }
 
 const fail = (code: string, message: string) => ({ error: { code, message } });
 
+/** How many doctor-day rooms a socket is in. */
+const queueRooms = (rooms: Set<string>) => [...rooms].filter((r) => r.startsWith('queue:')).length;
+
 /**
  * Registers the `queue:subscribe` / `queue:unsubscribe` handlers (see live.events.ts for the protocol).
- * The socket joins the room BEFORE the snapshot is read, so no committed change can fall between the
- * snapshot and the first event (an event the snapshot already holds has version ≤ snapshot.version and is
- * ignored by the client). A screen token may subscribe only to its own doctors.
+ * A room is joined only after its payload passed {@link subscribeSchema} (canonical doctor id, a date in the
+ * clinic range), so every room name is one the heartbeat can read. The socket joins the room BEFORE the snapshot
+ * is read, so no committed change can fall between the snapshot and the first event (an event the snapshot
+ * already holds has version ≤ snapshot.version and is ignored by the client). A screen token may subscribe only
+ * to its own doctors; a socket holds at most `maxRoomsPerSocket` rooms (a TV shows a handful of doctors), the
+ * next subscription is refused with `TOO_MANY_SUBSCRIPTIONS` until it unsubscribes from one.
  */
 export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void {
   io.on('connection', (socket) => {
@@ -42,6 +50,14 @@ export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void
       }
       const date: string = value.date ?? deps.today();
       const room = doctorDayRoom(value.doctor_id, date);
+      if (!socket.rooms.has(room) && queueRooms(socket.rooms) >= deps.maxRoomsPerSocket) {
+        return ack(
+          fail(
+            'TOO_MANY_SUBSCRIPTIONS',
+            `A connection may follow at most ${deps.maxRoomsPerSocket} doctor-days; unsubscribe from one first`,
+          ),
+        );
+      }
       try {
         await socket.join(room);
         const snapshot = await deps.repo.publicSnapshot(value.doctor_id, date);
