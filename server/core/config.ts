@@ -34,8 +34,10 @@ export interface Config {
   socketAdapter: 'none' | 'postgres';
   /** Bound on graceful shutdown (ms). */
   shutdownTimeoutMs: number;
-  /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+  /** When set, `/metrics` requires `Authorization: Bearer <token>`. Required with `databaseUrl` unless `metricsPublic`. */
   metricsToken?: string;
+  /** Serve `/metrics` without a token even with `databaseUrl` set (the operator's explicit choice, e.g. a firewalled scrape port). */
+  metricsPublic: boolean;
   /** Interval of the outbox relay (ms). */
   relayIntervalMs: number;
   /** Interval of `queue:heartbeat` (ms). */
@@ -93,6 +95,7 @@ const schema = Joi.object({
   SOCKET_ADAPTER: Joi.string().valid('none', 'postgres').default('none'),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).max(600000).default(10000),
   METRICS_TOKEN: Joi.string().empty(''),
+  METRICS_PUBLIC: Joi.boolean().truthy('1').falsy('0').default(false),
   RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(2000),
   HEARTBEAT_INTERVAL_MS: Joi.number().integer().min(100).max(600000).default(15000),
   SOCKET_MAX_ROOMS_PER_SOCKET: Joi.number().integer().min(1).max(1000).default(16),
@@ -116,6 +119,14 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(error.details.map((d) => d.message));
+  // A real deployment (DATABASE_URL set) never serves its metrics — request rates, pool and queue sizes, process
+  // internals — to anyone who asks by accident: it needs the scrape token, or the operator's explicit opt-out.
+  if (value.DATABASE_URL && !value.METRICS_TOKEN && !value.METRICS_PUBLIC) {
+    throw new ConfigError([
+      '"METRICS_TOKEN" is required when DATABASE_URL is set (e.g. `openssl rand -base64 32`; scrape with Authorization: Bearer <token>), ' +
+        'or set METRICS_PUBLIC=true to serve /metrics without a token',
+    ]);
+  }
   return {
     port: value.PORT,
     databaseUrl: value.DATABASE_URL,
@@ -138,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     socketAdapter: value.SOCKET_ADAPTER,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     metricsToken: value.METRICS_TOKEN,
+    metricsPublic: value.METRICS_PUBLIC,
     relayIntervalMs: value.RELAY_INTERVAL_MS,
     heartbeatIntervalMs: value.HEARTBEAT_INTERVAL_MS,
     socketMaxRoomsPerSocket: value.SOCKET_MAX_ROOMS_PER_SOCKET,

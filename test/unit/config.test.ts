@@ -51,4 +51,13 @@ describe('config', () => {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).to.throw(ConfigError, /TRUST_PROXY/);
     }
   });
+
+  it('when DATABASE_URL is set, then METRICS_TOKEN is required unless METRICS_PUBLIC=true', () => {
+    const db = { DATABASE_URL: 'postgres://clinic:secret@db:5432/clinic' };
+    expect(() => loadConfig(db)).to.throw(ConfigError, /METRICS_TOKEN.*METRICS_PUBLIC=true/);
+    expect(() => loadConfig({ ...db, METRICS_PUBLIC: 'false' })).to.throw(ConfigError, /METRICS_TOKEN/);
+    expect(loadConfig({ ...db, METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).to.equal('scrape-token-0123456789');
+    expect(loadConfig({ ...db, METRICS_PUBLIC: 'true' }).metricsPublic).to.equal(true);
+    expect(loadConfig({}).metricsPublic, 'the embedded default needs neither').to.equal(false);
+  });
 });
