@@ -2,7 +2,6 @@ import http from 'node:http';
 import express from 'express';
 import { Server as IoServer } from 'socket.io';
 import swaggerUi from 'swagger-ui-express';
-import helmet from 'helmet';
 import cors from 'cors';
 import type { Pool as PgPool } from 'pg';
 import type { Sequelize } from 'sequelize-typescript';
@@ -11,6 +10,7 @@ import { createLogger, type Logger } from './core/logger';
 import { createSequelize } from './core/db';
 import { migrateUp } from './core/migrator';
 import { errorHandler, jsonBody, mountedAt, notFoundHandler, requestId, requestLog } from './core/http';
+import { applyHeaders, originAllowed, securityHeaders } from './core/security-headers';
 import { createHttpDrainer, runShutdownHooks } from './core/shutdown';
 import { buildOpenApi } from './core/openapi';
 import { countAccountSockets, sendSocketsElsewhere, type LiveServer } from './live/live.server';
@@ -91,6 +91,20 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   const io: LiveServer = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(server, {
     serveClient: true,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,
+    // CORS does not cover WebSockets: check Origin on every polling request and upgrade (refused: 403 / 400).
+    allowRequest: (req, done) => {
+      const ok = originAllowed(req.headers.origin, req.headers.host, config.corsOrigins);
+      done(ok ? null : 'Origin not allowed', ok);
+    },
+  });
+  // The same security headers on every HTTP answer: prepended, so they are set before Socket.IO's handlers answer
+  // /socket.io/ (polling, the client bundle) without Express ever seeing the request; and as an Engine.IO
+  // middleware, which also runs for WebSocket upgrades (its headers go into the 101).
+  const headers = securityHeaders();
+  server.prependListener('request', (_req, res) => applyHeaders(res, headers));
+  io.engine.use((_req: unknown, res: Pick<http.ServerResponse, 'setHeader'>, next: () => void) => {
+    applyHeaders(res, headers);
+    next();
   });
   const metrics = createMetrics(sequelize);
   const drainer = createHttpDrainer(server, logger);
@@ -126,18 +140,6 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(httpMetrics(metrics));
-  // Swagger UI loads its own scripts and inline styles from 'self', which helmet's default CSP allows.
-  // The CSP string is built once here (helmet would rebuild it on every request).
-  // No upgrade-insecure-requests: a clinic LAN may serve plain HTTP, with TLS (if any) at a proxy.
-  const csp = Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives())
-    .filter(([k]) => k !== 'upgrade-insecure-requests')
-    .map(([k, v]) => `${k} ${[...(v as Iterable<string>)].join(' ')}`)
-    .join(';');
-  app.use(helmet({ contentSecurityPolicy: false }));
-  app.use((_req, res, next) => {
-    res.setHeader('Content-Security-Policy', csp);
-    next();
-  });
   app.use(cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   app.use(jsonBody());
 
