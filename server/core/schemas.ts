@@ -28,6 +28,36 @@ export const clinicDate = Joi.string()
     'date.range': `{{#label}} must be a date from ${CLINIC_DATE_MIN} to ${CLINIC_DATE_MAX}`,
   });
 
+/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what staff read. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+/** Format characters (Unicode category Cf: U+200B, U+200D, U+FEFF, U+00AD, …) and white space: nothing to see. */
+const INVISIBLE = /[\p{Cf}\p{White_Space}]/gu;
+
+/**
+ * A line of text shown to people — a patient's or doctor's name, a specialty, a screen's label: NFC-normalized
+ * (so one name is stored one way, and searches match), trimmed, 1 to `max` characters, refused with 400 on
+ * that field when it holds a bidi control (Trojan Source, CVE-2021-42574: `U+202E` makes "Rao" read "oaR") or
+ * nothing visible (only zero-width or other format characters). Format characters inside a visible name stay:
+ * ZWJ and ZWNJ are part of how Malayalam, Devanagari and other scripts are written. (Lone surrogates and U+0000
+ * are refused for every string by `validate`.)
+ */
+export function visibleText(max: number) {
+  return Joi.string()
+    .normalize('NFC')
+    .trim()
+    .min(1)
+    .max(max)
+    .custom((v: string, h) => {
+      if (BIDI_CONTROLS.test(v)) return h.error('text.bidi');
+      if (!v.replace(INVISIBLE, '')) return h.error('text.invisible');
+      return v;
+    })
+    .messages({
+      'text.bidi': '{{#label}} must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)',
+      'text.invisible': '{{#label}} must contain visible characters, not only zero-width or format characters',
+    });
+}
+
 export const idParams = Joi.object({ id: uuid.required() });
 
 export const pagination = {

@@ -1,14 +1,14 @@
 import Joi from 'joi';
-import { idParams, pagination } from '../core/schemas';
+import { idParams, pagination, visibleText } from '../core/schemas';
 
 const fields = {
-  name: Joi.string().trim().min(1).max(120),
+  name: visibleText(120),
   code: Joi.string()
     .trim()
     .uppercase()
     .pattern(/^[A-Z0-9_]{1,32}$/)
     .messages({ 'string.pattern.base': '{{#label}} must be 1-32 letters, digits or _' }),
-  specialty: Joi.string().trim().max(80).allow(null, ''),
+  specialty: visibleText(80).allow(null, ''),
   default_daily_capacity: Joi.number().integer().min(1).max(500),
   working_days: Joi.array().items(Joi.number().integer().min(1).max(7)).min(1).max(7).unique(),
   is_active: Joi.boolean(),
@@ -20,7 +20,7 @@ export const getDoctorSchema = { params: idParams };
 export const listDoctorsSchema = {
   query: Joi.object({
     specialty: Joi.string().trim().max(80),
-    q: Joi.string().trim().min(1).max(120),
+    q: Joi.string().normalize('NFC').trim().min(1).max(120),
     is_active: Joi.boolean(),
     ...pagination,
   }),

@@ -14,7 +14,7 @@ const wrapped = (id: string) => [
 ];
 const BAD_DATES = ['0000-01-01', '0001-01-01', '1899-12-31', '3000-01-01', '9999-12-31'];
 
-describe('input shapes: canonical UUIDs and dates in a sane range', () => {
+describe('input shapes: canonical UUIDs, dates in a sane range, visible names', () => {
   let t: TestApp;
   let admin: Agent;
   let doctor: { id: string };
@@ -107,6 +107,53 @@ describe('input shapes: canonical UUIDs and dates in a sane range', () => {
     // The edges of the range are real days.
     await admin.get(`/api/v1/doctors/${doctor.id}/availability?date=1900-01-01`).expect(200);
     await admin.get(`/api/v1/doctors/${doctor.id}/availability?date=2999-12-31`).expect(200);
+  });
+
+  describe('names shown to staff', () => {
+    const paths = (res: { body: { details?: Array<{ path: string }> } }) => (res.body.details ?? []).map((d) => d.path);
+
+    it('when a name is only invisible characters (U+200B, U+200D, U+FEFF) or holds a bidi control, then 400 on that field', async () => {
+      for (const bad of ['\u200B\u200D\uFEFF', ' \u200B ', '\u00AD', '\u202Eevil', 'Rao\u202E', '\u2066Asha\u2069', '\u202Aa\u202C']) {
+        const first = await admin.post('/api/v1/patients').send(buildPatient({ first_name: bad }));
+        expect400(first, JSON.stringify(bad));
+        expect(paths(first)).to.deep.equal(['body.first_name']);
+        const last = await admin.post('/api/v1/patients').send(buildPatient({ last_name: bad }));
+        expect(paths(last), JSON.stringify(bad)).to.deep.equal(['body.last_name']);
+        expect(paths(await admin.post('/api/v1/doctors').send(buildDoctor({ name: bad })))).to.deep.equal(['body.name']);
+        expect(paths(await admin.patch(`/api/v1/doctors/${doctor.id}`).send({ specialty: bad }))).to.deep.equal(['body.specialty']);
+        expect(paths(await admin.post('/api/v1/display-tokens').send({ label: bad, doctor_ids: [doctor.id] }))).to.deep.equal([
+          'body.label',
+        ]);
+      }
+    });
+
+    it('when JSON carries a lone surrogate ("\\ud800"), then 400 on that field instead of a silent U+FFFD', async () => {
+      const body = JSON.stringify(buildPatient()).replace(/"first_name":"[^"]*"/, '"first_name":"Asha\\ud800"');
+      const res = await admin.post('/api/v1/patients').set('Content-Type', 'application/json').send(body);
+      expect400(res, 'lone surrogate');
+      expect(res.body.details).to.deep.equal([{ path: 'body.first_name', message: 'must not contain a lone surrogate (invalid Unicode)' }]);
+    });
+
+    it('when a name is written decomposed, then it is stored NFC and found either way; joiners inside a visible name are kept', async () => {
+      const decomposed = `Zoe\u0301${Date.now().toString(36)}`;
+      const created = await admin
+        .post('/api/v1/patients')
+        .send(buildPatient({ first_name: decomposed }))
+        .expect(201);
+      expect(created.body.first_name).to.equal(decomposed.normalize('NFC'));
+      expect(created.body.first_name.startsWith('Zo\u00e9')).to.equal(true);
+      const found = await admin.get('/api/v1/patients').query({ q: decomposed }).expect(200);
+      expect(found.body.data.map((p: { id: string }) => p.id)).to.include(created.body.id);
+      const malayalam = '\u0D05\u0D35\u0D7B\u200D'; // a chillu written with ZWJ
+      expect(
+        (
+          await admin
+            .post('/api/v1/patients')
+            .send(buildPatient({ last_name: malayalam }))
+            .expect(201)
+        ).body.last_name,
+      ).to.equal(malayalam);
+    });
   });
 
   describe('over Socket.IO', () => {
