@@ -87,7 +87,15 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     logger,
   });
   const app = express();
-  const server = http.createServer(app);
+  // Slow clients (Slowloris, a body dribbled byte by byte) must not hold a connection for Node's default
+  // 300 s: the headers must arrive within HTTP_HEADERS_TIMEOUT_MS and the whole request within
+  // HTTP_REQUEST_TIMEOUT_MS, else 408 and close. Node checks these every `connectionsCheckingInterval`
+  // (default 30 s, which would stretch a 30 s bound to 60 s), so check often. Answers and WebSockets are not
+  // bounded by them (a long-poll or a slow database answer is not a slow client).
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, Math.floor(config.httpHeadersTimeoutMs / 2)) }, app);
+  server.requestTimeout = config.httpRequestTimeoutMs;
+  server.headersTimeout = config.httpHeadersTimeoutMs;
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
   const io: LiveServer = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(server, {
     serveClient: true,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,

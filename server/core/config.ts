@@ -34,6 +34,12 @@ export interface Config {
   socketAdapter: 'none' | 'postgres';
   /** Bound on graceful shutdown (ms). */
   shutdownTimeoutMs: number;
+  /** Node `server.requestTimeout`: the whole request (headers and body) must arrive within it, or 408 and close (ms). */
+  httpRequestTimeoutMs: number;
+  /** Node `server.headersTimeout`: the request headers must arrive within it (ms); at most `httpRequestTimeoutMs`. */
+  httpHeadersTimeoutMs: number;
+  /** Node `server.keepAliveTimeout`: an idle keep-alive connection is closed after it (ms). */
+  httpKeepAliveTimeoutMs: number;
   /** When set, `/metrics` requires `Authorization: Bearer <token>`. Required with `databaseUrl` unless `metricsPublic`. */
   metricsToken?: string;
   /** Serve `/metrics` without a token even with `databaseUrl` set (the operator's explicit choice, e.g. a firewalled scrape port). */
@@ -94,6 +100,14 @@ const schema = Joi.object({
   DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(3000),
   SOCKET_ADAPTER: Joi.string().valid('none', 'postgres').default('none'),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).max(600000).default(10000),
+  HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(100).max(600000).default(30000),
+  HTTP_HEADERS_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(100)
+    .max(Joi.ref('HTTP_REQUEST_TIMEOUT_MS'))
+    .default((env: { HTTP_REQUEST_TIMEOUT_MS: number }) => Math.min(15000, env.HTTP_REQUEST_TIMEOUT_MS))
+    .messages({ 'number.max': '"HTTP_HEADERS_TIMEOUT_MS" must not exceed HTTP_REQUEST_TIMEOUT_MS' }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(100).max(600000).default(5000),
   METRICS_TOKEN: Joi.string().empty(''),
   METRICS_PUBLIC: Joi.boolean().truthy('1').falsy('0').default(false),
   RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(2000),
@@ -148,6 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dbAcquireTimeoutMs: value.DB_ACQUIRE_TIMEOUT_MS,
     socketAdapter: value.SOCKET_ADAPTER,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+    httpRequestTimeoutMs: value.HTTP_REQUEST_TIMEOUT_MS,
+    httpHeadersTimeoutMs: value.HTTP_HEADERS_TIMEOUT_MS,
+    httpKeepAliveTimeoutMs: value.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     metricsToken: value.METRICS_TOKEN,
     metricsPublic: value.METRICS_PUBLIC,
     relayIntervalMs: value.RELAY_INTERVAL_MS,

@@ -60,4 +60,16 @@ describe('config', () => {
     expect(loadConfig({ ...db, METRICS_PUBLIC: 'true' }).metricsPublic).to.equal(true);
     expect(loadConfig({}).metricsPublic, 'the embedded default needs neither').to.equal(false);
   });
+
+  it('when HTTP timeouts are unset, then 30 s per request, 15 s for headers (never above the request timeout), 5 s keep-alive; headers may not outlast the request', () => {
+    expect(loadConfig({})).to.include({ httpRequestTimeoutMs: 30000, httpHeadersTimeoutMs: 15000, httpKeepAliveTimeoutMs: 5000 });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '500' })).to.include({
+      httpRequestTimeoutMs: 1000,
+      httpHeadersTimeoutMs: 500,
+    });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '10000' }).httpHeadersTimeoutMs, 'the default never exceeds the request timeout').to.equal(
+      10000,
+    );
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).to.throw(ConfigError, /HTTP_HEADERS_TIMEOUT_MS/);
+  });
 });
