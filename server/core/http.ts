@@ -181,6 +181,10 @@ export function errorHandler(logger: Logger) {
     if (body?.type === 'encoding.unsupported' || body?.type === 'charset.unsupported') {
       return sendProblem(res, req, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
     }
+    // The router could not percent-decode a path parameter (`%ZZ`, or the UTF-8 bytes of a lone surrogate).
+    if (err instanceof URIError && body.status === 400) {
+      return sendProblem(res, req, 400, 'MALFORMED_URL', 'The request path is not valid percent-encoded UTF-8');
+    }
     if (body?.type && typeof body.status === 'number' && body.status >= 400 && body.status < 500) {
       return sendProblem(res, req, body.status, 'BAD_REQUEST', 'The request could not be read');
     }

@@ -63,6 +63,15 @@ describe('input shapes: canonical UUIDs, dates in a sane range, visible names', 
     }
   });
 
+  it('when a path parameter is not valid percent-encoded UTF-8, then 400 MALFORMED_URL (not 500)', async () => {
+    for (const raw of ['%ZZ', 'Asha%ED%A0%80', '%ED%B0%80', '%C3']) {
+      const res = await admin.get(`/api/v1/patients/${raw}`);
+      expect(res.status, raw).to.equal(400);
+      expect(res.body.error, raw).to.equal('MALFORMED_URL');
+      expect(res.headers['content-type']).to.match(/problem\+json/);
+    }
+  });
+
   it('when a body field is a bracketed UUID, then 400 on that field', async () => {
     const res = await admin
       .post('/api/v1/appointments')
