@@ -5,10 +5,11 @@ import { CLINIC_DATE_MAX, CLINIC_DATE_MIN, isClinicDate } from './clinic-time';
 
 /**
  * A UUID in its canonical text form only (RFC 9562 §4: 8-4-4-4-12 hexadecimal digits, any case; versions 1, 4,
- * 5, 7 with the RFC variant), lower-cased. Joi's `guid()` alone also accepts `{…}`, `[…]` and `(…)` around it
- * and omitted dashes; PostgreSQL refuses some of those (`22P02`, once a 500) and reads others as the same id.
+ * 5, 7 with the RFC variant). Joi's `guid()` also accepts `{…}`, `[…]` and `(…)` around it and omitted dashes;
+ * PostgreSQL refuses some of those (`22P02`, once a 500) and reads others as the same id.
  */
 export const CANONICAL_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1457][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** An id in a path, query or body: {@link CANONICAL_UUID_RE}, lower-cased. */
 export const uuid = Joi.string()
   .lowercase()
   .pattern(CANONICAL_UUID_RE, 'uuid')
