@@ -68,6 +68,10 @@ async function main(): Promise<void> {
         JWT_SECRET: randomBytes(32).toString('base64url'),
         ADMIN_EMAIL: email,
         ADMIN_PASSWORD: password,
+        // The screens section runs 10 simulated TVs per screen token (1,000 screens over 100 tokens).
+        SCREEN_MAX_SOCKETS_PER_TOKEN: process.env.SCREEN_MAX_SOCKETS_PER_TOKEN ?? '64',
+        // The bench's own throw-away server on this machine; nothing scrapes it.
+        METRICS_PUBLIC: process.env.METRICS_PUBLIC ?? 'true',
       },
       { nodeArgs: process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [] },
     );

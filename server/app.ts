@@ -2,7 +2,6 @@ import http from 'node:http';
 import express from 'express';
 import { Server as IoServer } from 'socket.io';
 import swaggerUi from 'swagger-ui-express';
-import helmet from 'helmet';
 import cors from 'cors';
 import type { Pool as PgPool } from 'pg';
 import type { Sequelize } from 'sequelize-typescript';
@@ -11,9 +10,10 @@ import { createLogger, type Logger } from './core/logger';
 import { createSequelize } from './core/db';
 import { migrateUp } from './core/migrator';
 import { errorHandler, jsonBody, mountedAt, notFoundHandler, requestId, requestLog } from './core/http';
+import { applyHeaders, originAllowed, securityHeaders } from './core/security-headers';
 import { createHttpDrainer, runShutdownHooks } from './core/shutdown';
 import { buildOpenApi } from './core/openapi';
-import { sendSocketsElsewhere, type LiveServer } from './live/live.server';
+import { countAccountSockets, sendSocketsElsewhere, type LiveServer } from './live/live.server';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './live/live.events';
 import { models } from './models';
 import { createServices, type Services } from './services';
@@ -87,10 +87,32 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     logger,
   });
   const app = express();
-  const server = http.createServer(app);
+  // Slow clients (Slowloris, a body dribbled byte by byte) must not hold a connection for Node's default
+  // 300 s: the headers must arrive within HTTP_HEADERS_TIMEOUT_MS and the whole request within
+  // HTTP_REQUEST_TIMEOUT_MS, else 408 and close. Node checks these every `connectionsCheckingInterval`
+  // (default 30 s, which would stretch a 30 s bound to 60 s), so check often. Answers and WebSockets are not
+  // bounded by them (a long-poll or a slow database answer is not a slow client).
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(1000, Math.floor(config.httpHeadersTimeoutMs / 2)) }, app);
+  server.requestTimeout = config.httpRequestTimeoutMs;
+  server.headersTimeout = config.httpHeadersTimeoutMs;
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
   const io: LiveServer = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(server, {
     serveClient: true,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,
+    // CORS does not cover WebSockets: check Origin on every polling request and upgrade (refused: 403 / 400).
+    allowRequest: (req, done) => {
+      const ok = originAllowed(req.headers.origin, req.headers.host, config.corsOrigins);
+      done(ok ? null : 'Origin not allowed', ok);
+    },
+  });
+  // The same security headers on every HTTP answer: prepended, so they are set before Socket.IO's handlers answer
+  // /socket.io/ (polling, the client bundle) without Express ever seeing the request; and as an Engine.IO
+  // middleware, which also runs for WebSocket upgrades (its headers go into the 101).
+  const headers = securityHeaders();
+  server.prependListener('request', (_req, res) => applyHeaders(res, headers));
+  io.engine.use((_req: unknown, res: Pick<http.ServerResponse, 'setHeader'>, next: () => void) => {
+    applyHeaders(res, headers);
+    next();
   });
   const metrics = createMetrics(sequelize);
   const drainer = createHttpDrainer(server, logger);
@@ -103,7 +125,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     suppressAfterCommitPublish: options.suppressAfterCommitPublish,
   });
   ctx.onShutdown(() => ctx.publisher.stop()); // drain the outbox while the pool is still open
-  io.use(socketAuth(ctx.resolveActor, logger));
+  io.use(
+    socketAuth(ctx.resolveActor, logger, {
+      maxSocketsPerScreen: config.screenMaxSocketsPerToken,
+      countSockets: (actor) => countAccountSockets(io, actor),
+    }),
+  );
   registerActorRooms(io);
   registerQueueSocket(io, {
     repo: ctx.repos.queue,
@@ -112,6 +139,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     logger,
     screens: metrics.connectedScreens,
     siteCovers: ctx.doctorDays.siteCovers,
+    maxRoomsPerSocket: config.socketMaxRoomsPerSocket,
   });
 
   app.disable('x-powered-by');
@@ -121,18 +149,6 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(httpMetrics(metrics));
-  // Swagger UI loads its own scripts and inline styles from 'self', which helmet's default CSP allows.
-  // The CSP string is built once here (helmet would rebuild it on every request).
-  // No upgrade-insecure-requests: a clinic LAN may serve plain HTTP, with TLS (if any) at a proxy.
-  const csp = Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives())
-    .filter(([k]) => k !== 'upgrade-insecure-requests')
-    .map(([k, v]) => `${k} ${[...(v as Iterable<string>)].join(' ')}`)
-    .join(';');
-  app.use(helmet({ contentSecurityPolicy: false }));
-  app.use((_req, res, next) => {
-    res.setHeader('Content-Security-Policy', csp);
-    next();
-  });
   app.use(cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   app.use(jsonBody());
 

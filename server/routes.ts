@@ -25,7 +25,17 @@ export const rootRouters: RouterFactory[] = [
 ];
 
 /** Routers mounted under `/api/v1` before authentication: the only API routes reachable without a token. */
-export const publicApiRouters: RouterFactory[] = [(s) => loginRouter({ auth: s.auth, loginRateLimit: s.config.loginRateLimit })];
+export const publicApiRouters: RouterFactory[] = [
+  (s) =>
+    loginRouter({
+      auth: s.auth,
+      loginLimits: {
+        perEmailAndIp: s.config.loginRateLimit,
+        perIp: s.config.loginRateLimitPerIp,
+        perEmail: s.config.loginRateLimitPerEmail,
+      },
+    }),
+];
 
 /**
  * Feature routers mounted under `/api/v1` after authentication (a staff JWT or screen token is required;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { validate } from '../core/http';
 import type { AuthService } from './auth.service';
 import { loginSchema } from './auth.schemas';
-import { loginRateLimits } from './login-rate-limit';
+import { loginRateLimits, type LoginLimits } from './login-rate-limit';
 
 /**
  * @openapi
@@ -24,9 +24,9 @@ import { loginRateLimits } from './login-rate-limit';
  */
 
 /** The public part of auth: login. Mounted on `/api/v1` before authentication. */
-export function loginRouter({ auth, loginRateLimit }: { auth: AuthService; loginRateLimit: number }): Router {
+export function loginRouter({ auth, loginLimits }: { auth: AuthService; loginLimits: LoginLimits }): Router {
   const r = Router();
-  const limits = loginRateLimits(loginRateLimit);
+  const limits = loginRateLimits(loginLimits);
 
   /**
    * @openapi
@@ -35,8 +35,10 @@ export function loginRouter({ auth, loginRateLimit }: { auth: AuthService; login
    *     tags: [auth]
    *     summary: 'Log in with e-mail and password; returns a staff access token'
    *     description: |
-   *       Any failure is the same 401 INVALID_CREDENTIALS. Failed attempts are limited per IP and per e-mail
-   *       (LOGIN_RATE_LIMIT per 15 minutes), then 429 with Retry-After.
+   *       Any failure is the same 401 INVALID_CREDENTIALS. Failed attempts (401s only) are counted per 15 minutes
+   *       per (e-mail, client address) pair (LOGIN_RATE_LIMIT), per client address (LOGIN_RATE_LIMIT_PER_IP) and
+   *       per e-mail from all addresses (LOGIN_RATE_LIMIT_PER_EMAIL); over any of them the attempt is answered
+   *       429 with Retry-After, even with the right password.
    *     security: []
    *     requestBody:
    *       required: true

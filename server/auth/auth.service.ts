@@ -24,7 +24,8 @@ export interface LoginDeps {
 export function createAuthService(deps: LoginDeps) {
   return {
     /**
-     * Checks an e-mail (any case) and password and issues an HS256 staff token valid `jwtTtlSeconds`.
+     * Checks an e-mail (any case) and password and issues an HS256 staff token valid `jwtTtlSeconds`, carrying
+     * the account's current `token_version` (a later bump refuses it).
      * Unknown e-mail, wrong password and deactivated account all fail the same way, in about the same time.
      * @throws Unauthorized `INVALID_CREDENTIALS` (401)
      */
@@ -32,7 +33,7 @@ export function createAuthService(deps: LoginDeps) {
       const account = await deps.findForLogin(email);
       const ok = await verifyPassword(account?.password_hash ?? null, password);
       if (!account || !ok || !account.is_active) throw new Unauthorized('The e-mail or password is incorrect', 'INVALID_CREDENTIALS');
-      const token = await signStaffToken(deps.jwtSecret, account.id, account.role, deps.jwtTtlSeconds);
+      const token = await signStaffToken(deps.jwtSecret, account.id, account.role, deps.jwtTtlSeconds, account.token_version);
       return {
         ...token,
         token_type: 'Bearer',

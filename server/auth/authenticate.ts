@@ -13,6 +13,8 @@ export interface AccountForAuth {
   role: Role;
   doctor_id: string | null;
   is_active: boolean;
+  /** Credential version: a token is valid only while its `ver` claim equals it (bumped to revoke every token). */
+  token_version: number;
 }
 
 /** Where authentication looks accounts and screen tokens up (the users and display-tokens repositories). */
@@ -36,7 +38,11 @@ export function bearerToken(req: Request): string | null {
 /**
  * The one resolver of credentials, used over HTTP and in the Socket.IO handshake: a screen token (`scr_…`,
  * looked up by its hash, not revoked) or a staff JWT (verified, then the account read from the database so
- * that deactivation and role changes apply at once).
+ * that deactivation and role changes apply at once). A staff token is accepted only while its `ver` claim (0
+ * when absent) equals the account's stored `token_version`: a password reset, role or doctor change,
+ * deactivation or "log out everywhere" bumps the version, so every earlier token is refused for good —
+ * reactivating the account does not revive them (OWASP Session Management Cheat Sheet: invalidate sessions on
+ * credential and privilege changes).
  */
 export function createActorResolver(store: CredentialStore, jwtSecret: string): ActorResolver {
   return async (token) => {
@@ -47,7 +53,7 @@ export function createActorResolver(store: CredentialStore, jwtSecret: string): 
     const claims = await verifyStaffToken(jwtSecret, token);
     if (!claims || !/^[0-9a-f-]{36}$/i.test(claims.sub)) return null;
     const user = await store.findAccount(claims.sub);
-    if (!user || !user.is_active) return null;
+    if (!user || !user.is_active || user.token_version !== claims.ver) return null;
     return { type: 'user', id: user.id, role: user.role, doctor_id: user.doctor_id, email: user.email };
   };
 }

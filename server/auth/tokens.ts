@@ -14,6 +14,11 @@ export interface StaffClaims {
   sub: string;
   role: Role;
   exp: number;
+  /**
+   * The account's `token_version` when the token was issued (claim `ver`); 0 for tokens issued before the
+   * claim existed. The token is valid only while it equals the stored version (see authenticate.ts).
+   */
+  ver: number;
 }
 
 /** A signed staff access token and its lifetime in seconds. */
@@ -34,11 +39,18 @@ const key = (secret: string): KeyObject => {
 };
 
 /**
- * Signs an HS256 staff access token for user `userId`: `iss`, `aud`, `sub`, `iat`, `exp` (now + `ttlSeconds`)
- * and header `typ: at+jwt`. `role` is informational; authorization always uses the stored account.
+ * Signs an HS256 staff access token for user `userId`: `iss`, `aud`, `sub`, `iat`, `exp` (now + `ttlSeconds`),
+ * `ver` (the account's `tokenVersion`, default 0) and header `typ: at+jwt`. `role` is informational;
+ * authorization always uses the stored account.
  */
-export async function signStaffToken(secret: string, userId: string, role: Role, ttlSeconds: number): Promise<IssuedToken> {
-  const access_token = await new SignJWT({ role })
+export async function signStaffToken(
+  secret: string,
+  userId: string,
+  role: Role,
+  ttlSeconds: number,
+  tokenVersion = 0,
+): Promise<IssuedToken> {
+  const access_token = await new SignJWT({ role, ver: tokenVersion })
     .setProtectedHeader({ alg: 'HS256', typ: JWT_TYPE })
     .setIssuer(JWT_ISSUER)
     .setAudience(JWT_AUDIENCE)
@@ -50,8 +62,9 @@ export async function signStaffToken(secret: string, userId: string, role: Role,
 }
 
 /**
- * Verifies a staff token (RFC 8725): algorithm pinned to HS256, `typ`, `iss`, `aud`, `exp` checked, `sub` required.
- * Returns null for any token that fails (forged, expired, other audience, `alg: none`, malformed).
+ * Verifies a staff token (RFC 8725): algorithm pinned to HS256, `typ`, `iss`, `aud`, `exp` checked, `sub` required,
+ * `ver` (when present) a non-negative integer. Returns null for any token that fails (forged, expired, other
+ * audience, `alg: none`, malformed). Whether `ver` is still current is the resolver's check (authenticate.ts).
  */
 export async function verifyStaffToken(secret: string, token: string): Promise<StaffClaims | null> {
   try {
@@ -62,7 +75,9 @@ export async function verifyStaffToken(secret: string, token: string): Promise<S
       typ: JWT_TYPE,
       requiredClaims: ['sub', 'exp'],
     });
-    return { sub: String(payload.sub), role: payload.role as Role, exp: payload.exp as number };
+    const ver = payload.ver ?? 0;
+    if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || ver < 0) return null;
+    return { sub: String(payload.sub), role: payload.role as Role, exp: payload.exp as number, ver };
   } catch (err) {
     if (err instanceof errors.JOSEError || err instanceof TypeError) return null;
     throw err;

@@ -34,14 +34,30 @@ export interface Config {
   socketAdapter: 'none' | 'postgres';
   /** Bound on graceful shutdown (ms). */
   shutdownTimeoutMs: number;
-  /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+  /** Node `server.requestTimeout`: the whole request (headers and body) must arrive within it, or 408 and close (ms). */
+  httpRequestTimeoutMs: number;
+  /** Node `server.headersTimeout`: the request headers must arrive within it (ms); at most `httpRequestTimeoutMs`. */
+  httpHeadersTimeoutMs: number;
+  /** Node `server.keepAliveTimeout`: an idle keep-alive connection is closed after it (ms). */
+  httpKeepAliveTimeoutMs: number;
+  /** When set, `/metrics` requires `Authorization: Bearer <token>`. Required with `databaseUrl` unless `metricsPublic`. */
   metricsToken?: string;
+  /** Serve `/metrics` without a token even with `databaseUrl` set (the operator's explicit choice, e.g. a firewalled scrape port). */
+  metricsPublic: boolean;
   /** Interval of the outbox relay (ms). */
   relayIntervalMs: number;
   /** Interval of `queue:heartbeat` (ms). */
   heartbeatIntervalMs: number;
-  /** Failed logins allowed per 15 minutes, per IP and per email. */
+  /** Most doctor-day rooms one Socket.IO connection may subscribe to at once. */
+  socketMaxRoomsPerSocket: number;
+  /** Most Socket.IO connections one screen token may hold at once (counted on every instance). */
+  screenMaxSocketsPerToken: number;
+  /** Failed logins allowed per 15 minutes per (e-mail, client address) pair. */
   loginRateLimit: number;
+  /** Failed logins allowed per 15 minutes per client address, whatever the e-mails. */
+  loginRateLimitPerIp: number;
+  /** Failed logins allowed per 15 minutes per e-mail from all addresses together (a distributed attack). */
+  loginRateLimitPerEmail: number;
 }
 
 const schema = Joi.object({
@@ -84,10 +100,23 @@ const schema = Joi.object({
   DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(3000),
   SOCKET_ADAPTER: Joi.string().valid('none', 'postgres').default('none'),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).max(600000).default(10000),
+  HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(100).max(600000).default(30000),
+  HTTP_HEADERS_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(100)
+    .max(Joi.ref('HTTP_REQUEST_TIMEOUT_MS'))
+    .default((env: { HTTP_REQUEST_TIMEOUT_MS: number }) => Math.min(15000, env.HTTP_REQUEST_TIMEOUT_MS))
+    .messages({ 'number.max': '"HTTP_HEADERS_TIMEOUT_MS" must not exceed HTTP_REQUEST_TIMEOUT_MS' }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(100).max(600000).default(5000),
   METRICS_TOKEN: Joi.string().empty(''),
+  METRICS_PUBLIC: Joi.boolean().truthy('1').falsy('0').default(false),
   RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(2000),
   HEARTBEAT_INTERVAL_MS: Joi.number().integer().min(100).max(600000).default(15000),
+  SOCKET_MAX_ROOMS_PER_SOCKET: Joi.number().integer().min(1).max(1000).default(16),
+  SCREEN_MAX_SOCKETS_PER_TOKEN: Joi.number().integer().min(1).max(1000).default(8),
   LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(100000).default(10),
+  LOGIN_RATE_LIMIT_PER_IP: Joi.number().integer().min(1).max(100000).default(50),
+  LOGIN_RATE_LIMIT_PER_EMAIL: Joi.number().integer().min(1).max(100000).default(100),
 }).unknown(true);
 
 /** Raised when the environment is invalid; `problems` holds one human sentence per bad key. */
@@ -104,6 +133,14 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
   const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(error.details.map((d) => d.message));
+  // A real deployment (DATABASE_URL set) never serves its metrics — request rates, pool and queue sizes, process
+  // internals — to anyone who asks by accident: it needs the scrape token, or the operator's explicit opt-out.
+  if (value.DATABASE_URL && !value.METRICS_TOKEN && !value.METRICS_PUBLIC) {
+    throw new ConfigError([
+      '"METRICS_TOKEN" is required when DATABASE_URL is set (e.g. `openssl rand -base64 32`; scrape with Authorization: Bearer <token>), ' +
+        'or set METRICS_PUBLIC=true to serve /metrics without a token',
+    ]);
+  }
   return {
     port: value.PORT,
     databaseUrl: value.DATABASE_URL,
@@ -125,10 +162,18 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dbAcquireTimeoutMs: value.DB_ACQUIRE_TIMEOUT_MS,
     socketAdapter: value.SOCKET_ADAPTER,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+    httpRequestTimeoutMs: value.HTTP_REQUEST_TIMEOUT_MS,
+    httpHeadersTimeoutMs: value.HTTP_HEADERS_TIMEOUT_MS,
+    httpKeepAliveTimeoutMs: value.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     metricsToken: value.METRICS_TOKEN,
+    metricsPublic: value.METRICS_PUBLIC,
     relayIntervalMs: value.RELAY_INTERVAL_MS,
     heartbeatIntervalMs: value.HEARTBEAT_INTERVAL_MS,
+    socketMaxRoomsPerSocket: value.SOCKET_MAX_ROOMS_PER_SOCKET,
+    screenMaxSocketsPerToken: value.SCREEN_MAX_SOCKETS_PER_TOKEN,
     loginRateLimit: value.LOGIN_RATE_LIMIT,
+    loginRateLimitPerIp: value.LOGIN_RATE_LIMIT_PER_IP,
+    loginRateLimitPerEmail: value.LOGIN_RATE_LIMIT_PER_EMAIL,
   };
 }
 

@@ -1,10 +1,13 @@
 import { ConnectionAcquireTimeoutError, ConnectionError, ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
-import { AppError, ConcurrentUpdate, Conflict, ServiceUnavailable, Unprocessable } from './errors';
+import { AppError, BadRequest, ConcurrentUpdate, Conflict, ServiceUnavailable, Unprocessable } from './errors';
 
 /** PostgreSQL SQLSTATE codes we act on (PostgreSQL manual, Appendix A). */
 export const PG = {
   uniqueViolation: '23505',
   foreignKeyViolation: '23503',
+  invalidTextRepresentation: '22P02',
+  invalidDatetimeFormat: '22007',
+  datetimeFieldOverflow: '22008',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   queryCanceled: '57014',
@@ -37,7 +40,14 @@ export function isUnavailableError(err: unknown): boolean {
 }
 
 /**
- * Maps database errors to the error model explicitly: unique violation → 409, FK violation → 422,
+ * Values PostgreSQL could not read as their type (a malformed uuid, a date out of its range): the request's
+ * fault. Validation should stop them first; this is the safety net that keeps them from being a 500.
+ */
+const INVALID_INPUT = new Set<string>([PG.invalidTextRepresentation, PG.invalidDatetimeFormat, PG.datetimeFieldOverflow]);
+
+/**
+ * Maps database errors to the error model explicitly: unique violation → 409, FK violation → 422, a value the
+ * database cannot read as its type (22P02, 22007, 22008) → 400 `VALIDATION_ERROR` (no database text is echoed),
  * serialization/deadlock (after retries) → 409 with Retry-After, statement timeout → 504,
  * unreachable database or exhausted pool → 503 with Retry-After. Anything else is returned unchanged.
  */
@@ -49,6 +59,7 @@ export function mapDatabaseError(err: unknown): unknown {
   if (err instanceof ForeignKeyConstraintError || sqlState(err) === PG.foreignKeyViolation) {
     return new Unprocessable('REFERENCE_NOT_FOUND', 'A referenced record does not exist');
   }
+  if (INVALID_INPUT.has(sqlState(err) ?? '')) return new BadRequest('A value in the request is not valid for its type');
   if (isRetryableTxError(err)) {
     return new ConcurrentUpdate('Too many concurrent changes to the same record; retry');
   }

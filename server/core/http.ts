@@ -98,9 +98,9 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       const schema = schemas[part];
       if (!schema) continue;
       const input = part === 'body' ? (req.body ?? {}) : req[part];
-      const nul = pathOfNul(input, [part]);
-      if (nul) {
-        problems.push({ path: nul, message: 'must not contain the NUL character (U+0000)' });
+      const unstorable = unstorableString(input, [part]);
+      if (unstorable) {
+        problems.push(unstorable);
         continue;
       }
       const { value, error } = schema.validate(input, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -116,15 +116,23 @@ export function validate(schemas: RequestSchemas): RequestHandler {
   };
 }
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (`String#isWellFormed`). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * The path of the first string holding U+0000, which PostgreSQL `text` cannot store (the driver would
- * silently store the two characters `\0` instead), or null.
+ * The first string (path and problem) that PostgreSQL `text` cannot store as sent, or null: one holding U+0000
+ * (the driver would silently store the two characters `\0` instead), or a lone UTF-16 surrogate (JSON may carry
+ * `"\ud800"`; encoded as UTF-8 it would silently become U+FFFD).
  */
-function pathOfNul(v: unknown, path: (string | number)[], depth = 0): string | null {
-  if (typeof v === 'string') return v.includes('\u0000') ? path.join('.') : null;
+function unstorableString(v: unknown, path: (string | number)[], depth = 0): { path: string; message: string } | null {
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) return { path: path.join('.'), message: 'must not contain the NUL character (U+0000)' };
+    if (LONE_SURROGATE.test(v)) return { path: path.join('.'), message: 'must not contain a lone surrogate (invalid Unicode)' };
+    return null;
+  }
   if (!v || typeof v !== 'object' || depth > 8) return null;
   for (const [k, x] of Object.entries(v)) {
-    const hit = pathOfNul(x, [...path, k], depth + 1);
+    const hit = unstorableString(x, [...path, k], depth + 1);
     if (hit) return hit;
   }
   return null;
@@ -172,6 +180,10 @@ export function errorHandler(logger: Logger) {
     if (body?.type === 'entity.too.large') return sendProblem(res, req, 413, 'PAYLOAD_TOO_LARGE', 'The body is larger than 100 kB');
     if (body?.type === 'encoding.unsupported' || body?.type === 'charset.unsupported') {
       return sendProblem(res, req, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
+    }
+    // The router could not percent-decode a path parameter (`%ZZ`, or the UTF-8 bytes of a lone surrogate).
+    if (err instanceof URIError && body.status === 400) {
+      return sendProblem(res, req, 400, 'MALFORMED_URL', 'The request path is not valid percent-encoded UTF-8');
     }
     if (body?.type && typeof body.status === 'number' && body.status >= 400 && body.status < 500) {
       return sendProblem(res, req, body.status, 'BAD_REQUEST', 'The request could not be read');

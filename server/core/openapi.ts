@@ -18,7 +18,8 @@ export function buildOpenApi(): Record<string, unknown> {
       servers: [{ url: '/' }],
       // Every operation needs a bearer token unless it says `security: []`. Each protected operation lists the
       // staff roles it admits in `x-roles` (admin always), `x-doctor-scope: true` when a doctor is limited to
-      // their own doctor_id, and `x-screen: true` when a screen token is accepted.
+      // their own doctor_id, `x-screen: true` when a screen token is accepted, and `x-ends-session: true` when
+      // the call revokes the caller's own token (the authorization-matrix and fuzz tests call those last or apart).
       security: [{ bearerAuth: [] }],
       components: {
         securitySchemes: {

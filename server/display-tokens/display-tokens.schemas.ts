@@ -1,9 +1,9 @@
 import Joi from 'joi';
-import { idParams, pagination, uuid } from '../core/schemas';
+import { idParams, pagination, uuid, visibleText } from '../core/schemas';
 
 export const mintDisplayTokenSchema = {
   body: Joi.object({
-    label: Joi.string().trim().min(1).max(100).required(),
+    label: visibleText(100).required(),
     doctor_ids: Joi.array().items(uuid).min(1).max(50).unique(),
     site_id: uuid,
   }).xor('doctor_ids', 'site_id'),

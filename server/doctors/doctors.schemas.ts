@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { idParams, pagination, uuid } from '../core/schemas';
+import { idParams, pagination, uuid, visibleText } from '../core/schemas';
 
 /** A BCP 47 language tag (RFC 5646), validated and written in canonical form (`ta`, `en-IN`) by `Intl.getCanonicalLocales`. */
 export const languageTag = Joi.string()
@@ -15,13 +15,13 @@ export const languageTag = Joi.string()
   .messages({ 'language.bcp47': '{{#label}} must be a BCP 47 language tag such as "ta" or "en-IN"' });
 
 const fields = {
-  name: Joi.string().trim().min(1).max(120),
+  name: visibleText(120),
   code: Joi.string()
     .trim()
     .uppercase()
     .pattern(/^[A-Z0-9_]{1,32}$/)
     .messages({ 'string.pattern.base': '{{#label}} must be 1-32 letters, digits or _' }),
-  specialty: Joi.string().trim().max(80).allow(null, ''),
+  specialty: visibleText(80).allow(null, ''),
   default_daily_capacity: Joi.number().integer().min(1).max(500),
   working_days: Joi.array().items(Joi.number().integer().min(1).max(7)).min(1).max(7).unique(),
   is_active: Joi.boolean(),
@@ -39,7 +39,7 @@ export const getDoctorSchema = { params: idParams };
 export const listDoctorsSchema = {
   query: Joi.object({
     specialty: Joi.string().trim().max(80),
-    q: Joi.string().trim().min(1).max(120),
+    q: Joi.string().normalize('NFC').trim().min(1).max(120),
     language: languageTag,
     site_id: uuid,
     is_active: Joi.boolean(),

@@ -5,7 +5,8 @@ import type { Actor } from '../core/actor';
  * page, the tests and the replay/bench clients (`Socket<ServerToClientEvents, ClientToServerEvents>`).
  *
  * Connect with `io(url, { auth: { token } })` — a staff JWT or a screen token; without one the
- * handshake is refused. Event names are `domain:verb`. Every payload here is PUBLIC: it never carries a
+ * handshake is refused (`connect_error`, `err.data.code` `UNAUTHORIZED`; `TOO_MANY_CONNECTIONS` when the
+ * screen token holds SCREEN_MAX_SOCKETS_PER_TOKEN connections already). Event names are `domain:verb`. Every payload here is PUBLIC: it never carries a
  * patient's name, phone, age or id — only the token (`<doctor code>-<slot, 3 digits>`, e.g. `DR_A-007`),
  * the queue position, the status and times.
  *
@@ -107,7 +108,11 @@ export interface ServerToClientEvents {
   'server:shutdown': (e: ServerShutdownEvent) => void;
 }
 
-/** Events a client sends. Errors in acks: `VALIDATION_ERROR`, `FORBIDDEN` (screen token not for that doctor), `DOCTOR_NOT_FOUND`. */
+/**
+ * Events a client sends. Errors in acks: `VALIDATION_ERROR`, `FORBIDDEN` (screen token not for that doctor),
+ * `DOCTOR_NOT_FOUND`, `TOO_MANY_SUBSCRIPTIONS` (the connection follows SOCKET_MAX_ROOMS_PER_SOCKET doctor-days
+ * already), `SERVICE_UNAVAILABLE`.
+ */
 export interface ClientToServerEvents {
   'queue:subscribe': (req: QueueSubscribeRequest, ack: (res: Ack<QueueSubscribeResult>) => void) => void;
   'queue:unsubscribe': (req: QueueSubscribeRequest, ack?: (res: Ack<{ left: string }>) => void) => void;

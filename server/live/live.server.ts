@@ -32,3 +32,8 @@ export function sendSocketsElsewhere(io: LiveServer): void {
 export async function disconnectAccount(io: LiveServer, actor: { type: string; id: string }): Promise<void> {
   await Promise.resolve(io.in(actorRoom(actor)).disconnectSockets(true));
 }
+
+/** How many sockets of an account are connected, on every instance (through the Socket.IO adapter). */
+export async function countAccountSockets(io: LiveServer, actor: { type: string; id: string }): Promise<number> {
+  return (await io.in(actorRoom(actor)).fetchSockets()).length;
+}

@@ -34,8 +34,9 @@ export function metricsRouter({ metrics, metricsToken }: { metrics: Metrics; met
    *     tags: [operations]
    *     summary: 'Prometheus metrics (text exposition format 0.0.4)'
    *     description: >-
-   *       Open when METRICS_TOKEN is unset; otherwise requires `Authorization: Bearer <METRICS_TOKEN>`
-   *       (a static scrape token, not a staff JWT). Series: http_request_duration_seconds{method,route,status},
+   *       Requires `Authorization: Bearer <METRICS_TOKEN>` (a static scrape token, not a staff JWT) when METRICS_TOKEN
+   *       is set; with DATABASE_URL set the server does not start without it unless METRICS_PUBLIC=true. Open in the
+   *       embedded default. Series: http_request_duration_seconds{method,route,status},
    *       clinic_bookings_total{outcome}, clinic_checkins_total, clinic_queue_calls_total{action},
    *       clinic_connected_screens, clinic_outbox_backlog, clinic_outbox_lag_seconds,
    *       db_pool_size / db_pool_available / db_pool_using / db_pool_waiting, and the default process_* and nodejs_* metrics.

@@ -1,7 +1,7 @@
 import Joi from 'joi';
-import { idParams, pagination } from '../core/schemas';
+import { idParams, pagination, visibleText } from '../core/schemas';
 
-const name = Joi.string().trim().min(1).max(100);
+const name = visibleText(100);
 const fields = {
   first_name: name,
   last_name: name.allow(null, ''),
@@ -14,5 +14,5 @@ export const createPatientSchema = { body: Joi.object({ ...fields, first_name: n
 export const updatePatientSchema = { params: idParams, body: Joi.object(fields).min(1) };
 export const getPatientSchema = { params: idParams };
 export const searchPatientsSchema = {
-  query: Joi.object({ phone: Joi.string().trim().min(3).max(32), q: Joi.string().trim().min(1).max(100), ...pagination }),
+  query: Joi.object({ phone: Joi.string().trim().min(3).max(32), q: Joi.string().normalize('NFC').trim().min(1).max(100), ...pagination }),
 };

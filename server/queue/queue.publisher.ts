@@ -3,6 +3,7 @@ import { doctorDayRoom, type QueueHeartbeatEvent, type ServerToClientEvents } fr
 import type { LiveServer } from '../live/live.server';
 import type { QueueRepository } from './queue.repository';
 import { RelayLeader } from './relay-leader';
+import { subscribeSchema } from './queue.schemas';
 
 const BATCH = 500;
 
@@ -135,13 +136,22 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
     return running;
   }
 
+  /**
+   * Sends each of this instance's doctor-day rooms its current version, read for all rooms in one statement.
+   * Only rooms whose name is a doctor-day the subscribe schema accepts are read (rooms are joined only after
+   * that schema, but the heartbeat does not rely on it): one malformed room name must never make the
+   * statement fail for every other screen.
+   */
   async function heartbeat(): Promise<void> {
-    const rooms = [...o.io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('queue:'));
-    if (!rooms.length) return;
-    const keys = rooms.map((r) => {
-      const [, doctor_id = '', date = ''] = r.split(':');
-      return { doctor_id, date };
+    const keys = [...o.io.of('/').adapter.rooms.keys()].flatMap((room) => {
+      const m = /^queue:([^:]+):([^:]+)$/.exec(room);
+      if (!m) return [];
+      const { value, error } = subscribeSchema.validate({ doctor_id: m[1], date: m[2] });
+      return error || doctorDayRoom(value.doctor_id, value.date) !== room
+        ? []
+        : [{ doctor_id: value.doctor_id as string, date: value.date as string }];
     });
+    if (!keys.length) return;
     const rows = await o.repo.versions(keys);
     for (const r of rows) {
       const e: QueueHeartbeatEvent = { doctor_id: r.doctor_id, date: r.date, version: Number(r.version) };

@@ -1,3 +1,5 @@
+import { mapDatabaseError } from '../core/db-errors';
+import { AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { doctorDayRoom, type Ack, type QueueSubscribeResult } from '../live/live.events';
 import type { LiveServer } from '../live/live.server';
@@ -15,15 +17,23 @@ export interface QueueSocketDeps {
   screens?: { inc(): void; dec(): void };
   /** Whether a doctor works at a site that day: what a site screen may subscribe to. */
   siteCovers: SiteCoverage;
+  /** Most doctor-day rooms one socket may be subscribed to at once (`SOCKET_MAX_ROOMS_PER_SOCKET`). */
+  maxRoomsPerSocket: number;
 }
 
 const fail = (code: string, message: string) => ({ error: { code, message } });
 
+/** How many doctor-day rooms a socket is in. */
+const queueRooms = (rooms: Set<string>) => [...rooms].filter((r) => r.startsWith('queue:')).length;
+
 /**
  * Registers the `queue:subscribe` / `queue:unsubscribe` handlers (see live.events.ts for the protocol).
- * The socket joins the room BEFORE the snapshot is read, so no committed change can fall between the
- * snapshot and the first event (an event the snapshot already holds has version ≤ snapshot.version and is
- * ignored by the client). A screen token may subscribe only to its own doctors.
+ * A room is joined only after its payload passed {@link subscribeSchema} (canonical doctor id, a date in the
+ * clinic range), so every room name is one the heartbeat can read. The socket joins the room BEFORE the snapshot
+ * is read, so no committed change can fall between the snapshot and the first event (an event the snapshot
+ * already holds has version ≤ snapshot.version and is ignored by the client). A screen token may subscribe only
+ * to its own doctors; a socket holds at most `maxRoomsPerSocket` rooms (a TV shows a handful of doctors), the
+ * next subscription is refused with `TOO_MANY_SUBSCRIPTIONS` until it unsubscribes from one.
  */
 export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void {
   io.on('connection', (socket) => {
@@ -43,6 +53,14 @@ export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void
       }
       const date: string = value.date ?? deps.today();
       const room = doctorDayRoom(value.doctor_id, date);
+      if (!socket.rooms.has(room) && queueRooms(socket.rooms) >= deps.maxRoomsPerSocket) {
+        return ack(
+          fail(
+            'TOO_MANY_SUBSCRIPTIONS',
+            `A connection may follow at most ${deps.maxRoomsPerSocket} doctor-days; unsubscribe from one first`,
+          ),
+        );
+      }
       try {
         await socket.join(room);
         const snapshot = await deps.repo.publicSnapshot(value.doctor_id, date);
@@ -53,6 +71,9 @@ export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void
         ack({ data: { snapshot, clinic_timezone: deps.clinicTimezone, server_time: new Date().toISOString() } });
       } catch (err) {
         await socket.leave(room);
+        const mapped = mapDatabaseError(err);
+        // The caller's fault (a value the database could not read): say so, and no warning per request.
+        if (mapped instanceof AppError && mapped.status < 500) return ack(fail(mapped.code, mapped.message));
         deps.logger.warn('queue:subscribe failed', { error: (err as Error).message });
         ack(fail('SERVICE_UNAVAILABLE', 'Could not read the queue; retry shortly'));
       }

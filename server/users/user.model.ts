@@ -12,6 +12,8 @@ export class User extends Model {
   /** Set exactly when `role` is `doctor` (a CHECK constraint requires it then). */
   @Column({ type: DataType.UUID }) declare doctor_id: string | null;
   @Column({ type: DataType.BOOLEAN, allowNull: false, defaultValue: true }) declare is_active: boolean;
+  /** Credential version, carried in tokens as `ver`; bumped to refuse every earlier token. Never leaves the server. */
+  @Column({ type: DataType.INTEGER, allowNull: false, defaultValue: 0 }) declare token_version: number;
   @Column({ type: DataType.DATE }) declare created_at: Date;
   @Column({ type: DataType.DATE }) declare updated_at: Date;
 }

@@ -18,7 +18,7 @@ export interface UserChanges {
   password_hash?: string;
 }
 
-const ACCOUNT_FOR_AUTH = statement('SELECT id, email, role, doctor_id, is_active FROM users WHERE id = $id');
+const ACCOUNT_FOR_AUTH = statement('SELECT id, email, role, doctor_id, is_active, token_version FROM users WHERE id = $id');
 
 /** Storage of staff accounts; returns plain objects. E-mails are compared lower-cased. */
 export function createUserRepository(sequelize: Sequelize) {
@@ -44,7 +44,15 @@ export function createUserRepository(sequelize: Sequelize) {
     async findForLogin(email: string): Promise<(AccountForAuth & { password_hash: string }) | null> {
       const u = await users.findOne({ where: { email: email.toLowerCase() } });
       return u
-        ? { id: u.id, email: u.email, role: u.role, doctor_id: u.doctor_id, is_active: u.is_active, password_hash: u.password_hash }
+        ? {
+            id: u.id,
+            email: u.email,
+            role: u.role,
+            doctor_id: u.doctor_id,
+            is_active: u.is_active,
+            token_version: u.token_version,
+            password_hash: u.password_hash,
+          }
         : null;
     },
 
@@ -74,6 +82,15 @@ export function createUserRepository(sequelize: Sequelize) {
     async update(id: string, changes: UserChanges, t: Transaction): Promise<UserDto> {
       const [, [u]] = await users.update(changes, { where: { id }, returning: true, transaction: t });
       return toUserDto(u);
+    },
+
+    /**
+     * Bumps the account's `token_version` (inside `t` when given), so that every token issued before is refused
+     * from the next request on. @returns false when there is no such account.
+     */
+    async revokeTokens(id: string, t?: Transaction): Promise<boolean> {
+      const n = await sql.exec('UPDATE users SET token_version = token_version + 1, updated_at = now() WHERE id = $id', { id }, t);
+      return n > 0;
     },
 
     async list(params: { role?: Role; is_active?: boolean; limit: number; offset: number }): Promise<{ rows: UserDto[]; total: number }> {

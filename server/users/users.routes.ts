@@ -3,7 +3,7 @@ import { validate } from '../core/http';
 import { Unauthorized } from '../core/errors';
 import { allow } from '../auth/guard';
 import type { UsersService } from './users.service';
-import { createUserSchema, listUsersSchema, updateUserSchema } from './users.schemas';
+import { createUserSchema, listUsersSchema, logoutAllSchema, revokeSessionsSchema, updateUserSchema } from './users.schemas';
 
 /**
  * @openapi
@@ -38,6 +38,29 @@ export function usersRouter({ users }: { users: UsersService }): Router {
   r.get('/auth/me', allow('admin', 'reception', 'doctor'), async (req, res) => {
     if (req.actor?.type !== 'user') throw new Unauthorized();
     res.json(await users.get(req.actor.id));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/auth/logout-all:
+   *   post:
+   *     tags: [auth]
+   *     summary: 'Log out everywhere: revoke every token of the calling account'
+   *     description: >-
+   *       Every token issued to the caller so far, this one included, is refused from the next request on, and the
+   *       account's live Socket.IO connections are closed on every instance. Log in again for a new token.
+   *     x-roles: [admin, reception, doctor]
+   *     x-ends-session: true
+   *     responses:
+   *       204: { description: 'Revoked' }
+   *       400: { $ref: '#/components/responses/Problem' }
+   *       401: { $ref: '#/components/responses/Problem' }
+   *       403: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/auth/logout-all', allow('admin', 'reception', 'doctor'), validate(logoutAllSchema), async (req, res) => {
+    if (req.actor?.type !== 'user') throw new Unauthorized();
+    await users.revokeSessions(req.actor.id);
+    res.status(204).end();
   });
 
   /**
@@ -96,7 +119,10 @@ export function usersRouter({ users }: { users: UsersService }): Router {
    *   patch:
    *     tags: [users]
    *     summary: 'Change role, doctor link, activity, or reset the password'
-   *     description: 'Deactivating an account makes its tokens fail at once. The last active admin cannot be demoted or deactivated (409 LAST_ADMIN).'
+   *     description: >-
+   *       A password reset, a change of role or doctor, or a deactivation revokes every token the account holds
+   *       (reactivating it later does not revive them) and closes its live sockets. The last active admin cannot be
+   *       demoted or deactivated (409 LAST_ADMIN).
    *     x-roles: [admin]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody:
@@ -118,6 +144,27 @@ export function usersRouter({ users }: { users: UsersService }): Router {
    */
   r.patch('/users/:id', allow('admin'), validate(updateUserSchema), async (req, res) => {
     res.json(await users.update(req.params.id as string, req.body));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/users/{id}/revoke-sessions:
+   *   post:
+   *     tags: [users]
+   *     summary: "Revoke every token of an account (e.g. a lost or stolen device)"
+   *     description: >-
+   *       Every token issued to the account so far is refused from the next request on, and its live Socket.IO
+   *       connections are closed on every instance. The account stays active; its user logs in again.
+   *     x-roles: [admin]
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     responses:
+   *       204: { description: 'Revoked' }
+   *       400: { $ref: '#/components/responses/Problem' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/users/:id/revoke-sessions', allow('admin'), validate(revokeSessionsSchema), async (req, res) => {
+    await users.revokeSessions(req.params.id as string);
+    res.status(204).end();
   });
 
   return r;

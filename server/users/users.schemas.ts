@@ -22,3 +22,6 @@ export const updateUserSchema = {
   body: Joi.object({ role, doctor_id: uuid.allow(null), is_active: Joi.boolean(), password }).min(1),
 };
 export const listUsersSchema = { query: Joi.object({ role, is_active: Joi.boolean(), ...pagination }) };
+/** `POST /auth/logout-all` and `POST /users/{id}/revoke-sessions` take no body (an empty object at most). */
+export const logoutAllSchema = { body: Joi.object({}) };
+export const revokeSessionsSchema = { params: idParams, body: Joi.object({}) };

@@ -68,15 +68,15 @@ export function createUsersService({ repo, doctors, tx, closeSockets }: UsersDep
 
     /**
      * Changes role, doctor link, activity or password. Moving away from `doctor` drops the doctor link.
-     * Deactivating a user makes their tokens fail on the next request (accounts are looked up per request);
-     * a deactivation, or a change of role, doctor or password, also closes the account's live sockets (it may
-     * reconnect, and is authenticated afresh, if still active).
+     * A password reset, a change of role or doctor, or a deactivation revokes every token the account holds
+     * (its `token_version` is bumped in the same transaction, so a later reactivation does not revive them)
+     * and closes its live sockets on every instance; the user logs in again.
      * @throws NotFound `USER_NOT_FOUND` · BadRequest · Unprocessable `DOCTOR_NOT_FOUND` · Conflict `LAST_ADMIN` when no
      *   active admin would remain
      */
     async update(id: string, patch: UserPatch): Promise<UserDto> {
       const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
-      const user = await tx(async (t) => {
+      const { user, revoked } = await tx(async (t) => {
         const admins = await repo.lockActiveAdminIds(t);
         const current = await repo.lockById(id, t);
         if (!current) throw notFound();
@@ -92,12 +92,24 @@ export function createUsersService({ repo, doctors, tx, closeSockets }: UsersDep
         }
         const changes: UserChanges = { role, doctor_id: doctorId, is_active: isActive };
         if (passwordHash) changes.password_hash = passwordHash;
-        return repo.update(id, changes, t);
+        // What a token stands for changed: the credential, the privileges, or the account's right to exist.
+        const revoke = !!passwordHash || role !== current.role || doctorId !== current.doctor_id || (current.is_active && !isActive);
+        if (revoke) await repo.revokeTokens(id, t);
+        return { user: await repo.update(id, changes, t), revoked: revoke };
       });
-      if (patch.is_active === false || patch.role !== undefined || patch.doctor_id !== undefined || patch.password !== undefined) {
-        await closeSockets({ type: 'user', id: user.id });
-      }
+      if (revoked) await closeSockets({ type: 'user', id: user.id });
       return user;
+    },
+
+    /**
+     * "Log out everywhere": revokes every token the account holds (bumps its `token_version`; the next login
+     * issues a fresh one) and closes its live sockets on every instance. Used by `POST /auth/logout-all` (the
+     * caller's own account) and the admin's `POST /users/{id}/revoke-sessions`.
+     * @throws NotFound `USER_NOT_FOUND`
+     */
+    async revokeSessions(id: string): Promise<void> {
+      if (!(await repo.revokeTokens(id))) throw notFound();
+      await closeSockets({ type: 'user', id });
     },
 
     /** @throws NotFound `USER_NOT_FOUND` */

@@ -4,7 +4,13 @@ import { startTestApp, type Agent, type TestApp } from '../support/app';
 import { buildDoctor, buildPatient } from '../support/factories';
 import { clinicToday } from '../../server/core/clinic-time';
 
-type Operation = { security?: unknown[]; 'x-roles'?: string[]; 'x-doctor-scope'?: boolean; 'x-screen'?: boolean | 'site' };
+type Operation = {
+  security?: unknown[];
+  'x-roles'?: string[];
+  'x-doctor-scope'?: boolean;
+  'x-screen'?: boolean | 'site';
+  'x-ends-session'?: boolean;
+};
 type Identity = 'none' | 'admin' | 'reception' | 'doctor of the day' | 'other doctor' | 'screen token' | 'site screen token';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
@@ -93,32 +99,34 @@ describe('authorization matrix: every documented route × every kind of caller',
     };
     const problems: string[] = [];
     let checked = 0;
+    const operations: Array<{ path: string; method: (typeof METHODS)[number]; op: Operation }> = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       if (!path.startsWith('/api/v1/')) continue;
-      for (const method of METHODS) {
-        const op = item[method];
-        if (!op) continue;
-        const url = fillPath(path);
-        const security = op.security ?? doc.security;
-        if (security.length === 0) {
-          const res = await agents.none[method](url).send(method === 'get' || method === 'delete' ? undefined : {});
-          if (res.status === 401 || res.status === 403)
-            problems.push(`${method.toUpperCase()} ${path} is public but answered ${res.status}`);
-          continue;
-        }
-        if (!Array.isArray(op['x-roles'])) problems.push(`${method.toUpperCase()} ${path} has no x-roles`);
-        for (const who of Object.keys(agents) as Identity[]) {
-          const req = agents[who][method](url);
-          const res = method === 'get' || method === 'delete' ? await req : await req.send({});
-          const want = expected(op, who);
-          checked++;
-          const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 : res.status === want;
-          if (!ok) problems.push(`${method.toUpperCase()} ${path} as ${who}: expected ${want}, got ${res.status} ${res.body?.error ?? ''}`);
-          if (res.status === 401 && res.headers['www-authenticate'] !== 'Bearer')
-            problems.push(`${method.toUpperCase()} ${path} as ${who}: 401 without WWW-Authenticate: Bearer`);
-          if ((res.status === 401 || res.status === 403) && !/problem\+json/.test(res.headers['content-type'] ?? '')) {
-            problems.push(`${method.toUpperCase()} ${path} as ${who}: ${res.status} is not problem+json`);
-          }
+      for (const method of METHODS) if (item[method]) operations.push({ path, method, op: item[method] });
+    }
+    // An operation that revokes the caller's own tokens (log out everywhere) runs last, so every agent's token is
+    // still valid for the others; each identity is its own account, so one logging out does not affect the next.
+    operations.sort((a, b) => Number(!!a.op['x-ends-session']) - Number(!!b.op['x-ends-session']));
+    for (const { path, method, op } of operations) {
+      const url = fillPath(path);
+      const security = op.security ?? doc.security;
+      if (security.length === 0) {
+        const res = await agents.none[method](url).send(method === 'get' || method === 'delete' ? undefined : {});
+        if (res.status === 401 || res.status === 403) problems.push(`${method.toUpperCase()} ${path} is public but answered ${res.status}`);
+        continue;
+      }
+      if (!Array.isArray(op['x-roles'])) problems.push(`${method.toUpperCase()} ${path} has no x-roles`);
+      for (const who of Object.keys(agents) as Identity[]) {
+        const req = agents[who][method](url);
+        const res = method === 'get' || method === 'delete' ? await req : await req.send({});
+        const want = expected(op, who);
+        checked++;
+        const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 : res.status === want;
+        if (!ok) problems.push(`${method.toUpperCase()} ${path} as ${who}: expected ${want}, got ${res.status} ${res.body?.error ?? ''}`);
+        if (res.status === 401 && res.headers['www-authenticate'] !== 'Bearer')
+          problems.push(`${method.toUpperCase()} ${path} as ${who}: 401 without WWW-Authenticate: Bearer`);
+        if ((res.status === 401 || res.status === 403) && !/problem\+json/.test(res.headers['content-type'] ?? '')) {
+          problems.push(`${method.toUpperCase()} ${path} as ${who}: ${res.status} is not problem+json`);
         }
       }
     }

@@ -102,7 +102,7 @@ describe('staff accounts, login and tokens', () => {
       }
     });
 
-    it('when a user is deactivated, then their existing token fails at once; reactivated, it works again', async () => {
+    it('when a user is deactivated, then their existing token fails at once, and reactivation does not revive it', async () => {
       const u = await createUser();
       const { access_token } = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body;
       const me = () => t.withToken(access_token).get('/api/v1/auth/me');
@@ -110,15 +110,128 @@ describe('staff accounts, login and tokens', () => {
       await admin.patch(`/api/v1/users/${u.id}`).send({ is_active: false }).expect(200);
       await me().expect(401);
       await admin.patch(`/api/v1/users/${u.id}`).send({ is_active: true }).expect(200);
-      await me().expect(200);
+      await me().expect(401);
+      const fresh = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body;
+      await t.withToken(fresh.access_token).get('/api/v1/auth/me').expect(200);
     });
 
-    it('when a role changes, then the same token carries the new role at once', async () => {
+    it('when a role changes, then the earlier token is refused and a new login carries the new role', async () => {
       const u = await createUser({ role: 'admin' });
       const { access_token } = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body;
       await t.withToken(access_token).get('/api/v1/users').expect(200);
       await admin.patch(`/api/v1/users/${u.id}`).send({ role: 'reception' }).expect(200);
-      await t.withToken(access_token).get('/api/v1/users').expect(403);
+      await t.withToken(access_token).get('/api/v1/users').expect(401);
+      const fresh = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body;
+      expect(fresh.user.role).to.equal('reception');
+      await t.withToken(fresh.access_token).get('/api/v1/users').expect(403);
+    });
+  });
+
+  describe('token lifetime: what revokes a token', () => {
+    const login = async (u: { email: string; password: string }) =>
+      (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body.access_token as string;
+    const handshake = (token: string) =>
+      new Promise<{ ok: boolean; code?: string; socket: Socket }>((resolve) => {
+        const socket = connect(t.baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+        socket.once('connect', () => resolve({ ok: true, socket }));
+        socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve({ ok: false, code: err.data?.code, socket }));
+      });
+
+    it('when an admin resets a password, then the old token fails on /auth/me, patients and the Socket.IO handshake, and its socket closes', async () => {
+      const u = await createUser();
+      const old = await login(u);
+      await t.withToken(old).get('/api/v1/patients').expect(200);
+      const live = await handshake(old);
+      expect(live.ok).to.equal(true);
+      const closed = new Promise<string>((resolve) => live.socket.once('disconnect', (reason) => resolve(reason)));
+      await admin.patch(`/api/v1/users/${u.id}`).send({ password: 'a brand new passphrase' }).expect(200);
+      expect(await closed).to.equal('io server disconnect');
+      await t.withToken(old).get('/api/v1/auth/me').expect(401);
+      await t.withToken(old).get('/api/v1/patients').expect(401);
+      const again = await handshake(old);
+      again.socket.disconnect();
+      expect(again).to.include({ ok: false, code: 'UNAUTHORIZED' });
+      // Deactivating and reactivating does not bring the pre-reset token back either.
+      await admin.patch(`/api/v1/users/${u.id}`).send({ is_active: false }).expect(200);
+      await admin.patch(`/api/v1/users/${u.id}`).send({ is_active: true }).expect(200);
+      await t.withToken(old).get('/api/v1/auth/me').expect(401);
+      const fresh = await login({ email: u.email, password: 'a brand new passphrase' });
+      await t.withToken(fresh).get('/api/v1/auth/me').expect(200);
+    });
+
+    it('when a doctor account is moved to another doctor, then its earlier token is refused', async () => {
+      const d1 = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body;
+      const d2 = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body;
+      const u = await createUser({ role: 'doctor', doctor_id: d1.id });
+      const old = await login(u);
+      await t.withToken(old).get('/api/v1/auth/me').expect(200);
+      await admin.patch(`/api/v1/users/${u.id}`).send({ doctor_id: d2.id }).expect(200);
+      await t.withToken(old).get('/api/v1/auth/me').expect(401);
+    });
+
+    it('when a change leaves the credential and privileges as they were, then tokens stay valid', async () => {
+      const u = await createUser();
+      const token = await login(u);
+      await admin.patch(`/api/v1/users/${u.id}`).send({ role: 'reception', is_active: true }).expect(200);
+      await t.withToken(token).get('/api/v1/auth/me').expect(200);
+    });
+
+    it('when a user logs out everywhere, then every token of theirs is refused (this one too), other accounts are untouched, and a new login works', async () => {
+      const u = await createUser();
+      const other = await createUser();
+      const desk = await login(u);
+      const phone = await login(u);
+      const theirs = await login(other);
+      const live = await handshake(phone);
+      expect(live.ok).to.equal(true);
+      const closed = new Promise<string>((resolve) => live.socket.once('disconnect', (reason) => resolve(reason)));
+      await t.withToken(desk).post('/api/v1/auth/logout-all').expect(204);
+      expect(await closed).to.equal('io server disconnect');
+      await t.withToken(desk).get('/api/v1/auth/me').expect(401);
+      await t.withToken(phone).get('/api/v1/auth/me').expect(401);
+      await t.withToken(desk).post('/api/v1/auth/logout-all').expect(401);
+      await t.withToken(theirs).get('/api/v1/auth/me').expect(200);
+      await t
+        .withToken(await login(u))
+        .get('/api/v1/auth/me')
+        .expect(200);
+      // A screen token has no account to log out of.
+      const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body;
+      await t
+        .withToken(await t.screenToken([doctor.id]))
+        .post('/api/v1/auth/logout-all')
+        .expect(403);
+    });
+
+    it("when an admin revokes an account's sessions, then its tokens are refused, the account stays active, and an unknown id is 404", async () => {
+      const u = await createUser();
+      const token = await login(u);
+      await admin.post(`/api/v1/users/${u.id}/revoke-sessions`).expect(204);
+      await t.withToken(token).get('/api/v1/auth/me').expect(401);
+      const fresh = await login(u);
+      expect((await t.withToken(fresh).get('/api/v1/auth/me').expect(200)).body.is_active).to.equal(true);
+      const res = await admin.post('/api/v1/users/6f1c1d5e-0000-4000-8000-000000000000/revoke-sessions').expect(404);
+      expect(res.body.error).to.equal('USER_NOT_FOUND');
+      await t.withToken(fresh).post(`/api/v1/users/${u.id}/revoke-sessions`).expect(403);
+    });
+
+    it('when a token has no ver claim (issued before versions existed), then it works only until the first revocation; a forged ver is refused', async () => {
+      const u = await createUser();
+      const legacy = await sign({ sub: u.id, role: 'reception' });
+      await t.withToken(legacy).get('/api/v1/auth/me').expect(200);
+      await t
+        .withToken(await sign({ sub: u.id, ver: 1 }))
+        .get('/api/v1/auth/me')
+        .expect(401); // not the stored version
+      await t
+        .withToken(await sign({ sub: u.id, ver: '0' }))
+        .get('/api/v1/auth/me')
+        .expect(401); // not an integer
+      await admin.post(`/api/v1/users/${u.id}/revoke-sessions`).expect(204);
+      await t.withToken(legacy).get('/api/v1/auth/me').expect(401);
+      const fresh = await login(u);
+      const payload = JSON.parse(Buffer.from(fresh.split('.')[1], 'base64url').toString());
+      expect(payload.ver).to.equal(1);
     });
   });
 

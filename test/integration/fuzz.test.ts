@@ -9,10 +9,23 @@ interface WriteRoute {
   method: Method;
   path: string;
   keys: string[];
+  /** `x-ends-session`: the call revokes the caller's own tokens, so it runs as an account of its own. */
+  endsSession: boolean;
+}
+interface Parameter {
+  $ref?: string;
+  name?: string;
+  in?: string;
 }
 interface OpenApiDoc {
-  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
-  components?: { schemas?: Record<string, Schema> };
+  paths: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content?: Record<string, { schema?: Schema }> }; 'x-ends-session'?: boolean; parameters?: Parameter[] }
+    >
+  >;
+  components?: { schemas?: Record<string, Schema>; parameters?: Record<string, Parameter> };
 }
 interface Schema {
   $ref?: string;
@@ -23,6 +36,7 @@ interface Schema {
 }
 
 const RUNS_PER_ROUTE = 50;
+const READ_RUNS_PER_ROUTE = 30;
 const SQL = [
   "' OR '1'='1",
   "'; DROP TABLE patients; --",
@@ -62,6 +76,35 @@ const ODD = [
   '25:61',
   '00000000-0000-0000-0000-000000000000',
 ];
+/** Shapes an adversarial probe found 500s with: UUIDs that PostgreSQL (or a loose validator) reads differently. */
+const SAMPLE_UUID = '5b1e6c1e-8a57-4c43-9d8f-2f8b1f0c0d11';
+const wrappedUuids = (id: string) => [`[${id}]`, `(${id})`, `{${id}}`, `{${id.toUpperCase()}}`, id.replace(/-/g, ''), ` ${id} `];
+/** Days luxon reads and PostgreSQL refuses (year 0), or that no clinic has (years 1 and 9999), or that do not exist. */
+const ODD_DATES = [
+  '0000-01-01',
+  '0001-01-01',
+  '9999-12-31',
+  '1899-12-31',
+  '3000-01-01',
+  '+002026-01-01',
+  '2026-1-1',
+  '2026-02-29',
+  '20261201',
+];
+/** Names with nothing to see (zero-width, BOM, soft hyphen), with bidi controls, with a lone surrogate. */
+const ODD_NAMES = ['\u200B\u200D\uFEFF', '\u200B', '\u00AD', '\u202Eevil', 'Rao\u202E', '\u2066x\u2069', 'Asha\uD800', '\uDC00'];
+/**
+ * Percent-encodes any string for a URL, lone surrogates included (`encodeURIComponent` throws on those): a lone
+ * surrogate becomes the three bytes its code unit would take in UTF-8, which is not valid UTF-8 — a fair probe.
+ */
+const encodeAny = (v: string) =>
+  v.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g, (c) =>
+    c.length === 1 && c >= '\uD800' && c <= '\uDFFF'
+      ? [0xe0 | (c.charCodeAt(0) >> 12), 0x80 | ((c.charCodeAt(0) >> 6) & 0x3f), 0x80 | (c.charCodeAt(0) & 0x3f)]
+          .map((b) => `%${b.toString(16).toUpperCase()}`)
+          .join('')
+      : encodeURIComponent(c),
+  );
 const EXTRA_KEYS = ['__proto__', 'constructor', 'prototype', 'id', 'created_at', 'role', 'is_admin', '$where', ''];
 
 /** A value of any shape: wrong types, huge and exotic strings, injection fragments, nesting. */
@@ -69,7 +112,7 @@ const weird: fc.Arbitrary<unknown> = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom(...SQL, ...SCRIPT, ...ODD),
+  fc.constantFrom(...SQL, ...SCRIPT, ...ODD, ...ODD_DATES, ...ODD_NAMES, ...wrappedUuids(SAMPLE_UUID)),
   fc.integer(),
   fc.integer({ min: -1, max: 1000 }),
   fc.double(),
@@ -132,7 +175,7 @@ function bodyKeys(doc: OpenApiDoc, schema: Schema | undefined, depth = 0): strin
   ];
 }
 
-describe('fuzz: every documented write route', () => {
+describe('fuzz: every documented route', () => {
   let t: TestApp;
   let admin: Agent;
   before(async () => {
@@ -169,7 +212,12 @@ describe('fuzz: every documented write route', () => {
       for (const method of ['post', 'patch', 'put', 'delete'] as const) {
         const op = ops[method];
         if (!op) continue;
-        routes.push({ method, path, keys: bodyKeys(doc, op.requestBody?.content?.['application/json']?.schema) });
+        routes.push({
+          method,
+          path,
+          keys: bodyKeys(doc, op.requestBody?.content?.['application/json']?.schema),
+          endsSession: !!op['x-ends-session'],
+        });
       }
     }
     expect(routes.length, 'write routes in /openapi.json').to.be.greaterThan(3);
@@ -188,13 +236,24 @@ describe('fuzz: every documented write route', () => {
         if (hint.includes('date') || hint.includes('day')) return today;
         return randomUuid;
       });
-    const badIds = fc.constantFrom('not-a-uuid', "1' OR '1'='1", '%00', '..%2F..', '-1', '9'.repeat(40));
+    const badIds = fc.constantFrom(
+      'not-a-uuid',
+      "1' OR '1'='1",
+      '%00',
+      '..%2F..',
+      '-1',
+      '9'.repeat(40),
+      ...wrappedUuids(doctor.id),
+      ...wrappedUuids(patient.id),
+      ...ODD_DATES,
+    );
 
     const failures: string[] = [];
     const tally: Record<number, number> = {};
     for (const [index, route] of routes.entries()) {
       const label = `${route.method.toUpperCase()} ${route.path}`;
       const share = Math.max(2_000, Math.min(15_000, (budgetEnd - Date.now()) / (routes.length - index)));
+      const caller = route.endsSession ? await t.as('reception') : admin;
       const property = fc.asyncProperty(
         bodyFor(route.keys, VALID[`${route.method} ${route.path}`]),
         fc.option(badIds, { freq: 6 }),
@@ -203,7 +262,7 @@ describe('fuzz: every documented write route', () => {
           if (json === undefined) return;
           const url = badId === null ? fill(route.path) : route.path.replace(/\{\w+\}/g, encodeURIComponent(badId));
           const before = await snapshot();
-          const res = await admin[route.method](url).set('Content-Type', 'application/json').send(json);
+          const res = await caller[route.method](url).set('Content-Type', 'application/json').send(json);
           tally[res.status] = (tally[res.status] ?? 0) + 1;
           const where = `${label} → ${res.status} ${res.body?.error ?? ''} for ${json.slice(0, 300)}`;
           expect(res.status, where).to.be.below(500);
@@ -224,5 +283,61 @@ describe('fuzz: every documented write route', () => {
       .filter(([status]) => Number(status) < 300)
       .reduce((n, [, c]) => n + c, 0);
     expect(accepted, `some generated bodies must get past validation to reach the database: ${JSON.stringify(tally)}`).to.be.greaterThan(0);
+  });
+
+  it(`when every documented read route gets odd path and query values (${READ_RUNS_PER_ROUTE} runs each: bracketed UUIDs, year 0 and 9999, invisible names, …), then never a 5xx and every 4xx is problem+json`, async function () {
+    this.timeout(90_000);
+    const doc = (await t.http.get('/openapi.json').expect(200)).body as OpenApiDoc;
+    const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body as { id: string };
+    const patient = (await admin.post('/api/v1/patients').send(buildPatient()).expect(201)).body as { id: string };
+    const today = new Date().toISOString().slice(0, 10);
+    const param = (p: Parameter) => (p.$ref ? doc.components?.parameters?.[p.$ref.split('/').pop()!] : p) ?? {};
+    /** A good value for a parameter (so that one odd value at a time reaches the route), by its name and place. */
+    const good = (name: string, path: string) => {
+      if (/date|from|to/.test(name)) return today;
+      if (name === 'limit') return '5';
+      if (name === 'offset') return '0';
+      if (name === 'id' && /^\/api\/v1\/patients\//.test(path)) return patient.id;
+      if (name === 'id' || /doctor/.test(name)) return doctor.id;
+      return 'a';
+    };
+    const odd = fc.oneof(
+      fc.constantFrom(...wrappedUuids(doctor.id), ...wrappedUuids(patient.id), ...ODD_DATES, ...ODD_NAMES, ...SQL, ...ODD.filter(Boolean)),
+      fc.string({ unit: 'binary', maxLength: 20 }).filter((x) => x.length > 0),
+    );
+
+    const failures: string[] = [];
+    let calls = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const op = ops.get;
+      if (!op || !path.startsWith('/api/v1/')) continue;
+      const params = (op.parameters ?? []).map(param).filter((p) => p.name && (p.in === 'path' || p.in === 'query'));
+      if (!params.length) continue;
+      const property = fc.asyncProperty(fc.tuple(...params.map(() => fc.option(odd, { freq: 2 }))), async (values) => {
+        let url = path;
+        const query = new Map<string, string>();
+        params.forEach((p, i) => {
+          const value = values[i] ?? good(p.name!, path);
+          if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeAny(value));
+          else query.set(p.name!, value);
+        });
+        // A range query wants `from` and `to` and no `date`: drop `date` when both are there.
+        if (query.has('from') && query.has('to')) query.delete('date');
+        const qs = [...query].map(([k, v]) => `${k}=${encodeAny(v)}`).join('&');
+        const full = `${url}${qs ? `?${qs}` : ''}`;
+        const res = await admin.get(full);
+        calls++;
+        const where = `GET ${full} → ${res.status} ${res.body?.error ?? ''}`;
+        expect(res.status, where).to.be.below(500);
+        if (res.status >= 400) expect(res.headers['content-type'], where).to.match(/^application\/problem\+json/);
+      });
+      try {
+        await fc.assert(property, { numRuns: READ_RUNS_PER_ROUTE, interruptAfterTimeLimit: 10_000 });
+      } catch (err) {
+        failures.push(`GET ${path}: ${(err as Error).message.split('\n').slice(0, 8).join('\n')}`);
+      }
+    }
+    expect(failures, failures.join('\n\n')).to.deep.equal([]);
+    expect(calls, 'read routes with parameters in /openapi.json').to.be.greaterThan(100);
   });
 });

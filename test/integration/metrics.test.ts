@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { newDoctor, newPatients } from '../support/booking';
 import { startTestApp, type TestApp } from '../support/app';
 import { buildDoctor, dayFromToday } from '../support/factories';
+import { spawnServer } from '../support/server-process';
 
 /** The value of one sample line `name{labels} value` in a Prometheus text body, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -77,6 +78,32 @@ describe('metrics', () => {
       expect(sample(ok.text, 'clinic_checkins_total')).to.equal(0);
     } finally {
       await guarded.stop();
+    }
+  });
+});
+
+describe('metrics in a real deployment', () => {
+  it('when DATABASE_URL is set without METRICS_TOKEN or METRICS_PUBLIC=true, then the server refuses to start and says why', async function () {
+    this.timeout(30_000);
+    const err = await spawnServer({ METRICS_PUBLIC: 'false' }).then(
+      async (server) => {
+        await server.stop();
+        return null;
+      },
+      (e: Error) => e,
+    );
+    expect(err, 'the server started').to.be.instanceOf(Error);
+    expect(err!.message).to.match(/exited with 1/);
+    expect(err!.message).to.include('METRICS_TOKEN').and.to.include('METRICS_PUBLIC=true');
+  });
+
+  it('when METRICS_PUBLIC=true is chosen, then it starts and /metrics is open', async function () {
+    this.timeout(30_000);
+    const server = await spawnServer({ METRICS_PUBLIC: 'true' });
+    try {
+      expect((await fetch(`${server.url}/metrics`)).status).to.equal(200);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -87,6 +87,8 @@ export async function startTestApp(
     LOG_LEVEL: 'info',
     DATABASE_URL: testDatabaseUrl(),
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    // Tests read /metrics freely; metrics.test.ts sets METRICS_TOKEN where the guard is the subject.
+    METRICS_PUBLIC: 'true',
     ...env,
   });
   const logs = new MemoryTransport();

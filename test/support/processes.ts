@@ -15,6 +15,7 @@ export function startServerOnTestDb(env: Record<string, string> = {}): Promise<S
     PORT: '0',
     LOG_LEVEL: 'warn',
     RELAY_INTERVAL_MS: '200',
+    METRICS_PUBLIC: 'true',
     ...env,
   });
 }

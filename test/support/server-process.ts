@@ -15,6 +15,7 @@ export function spawnServer(env: Record<string, string> = {}, startTimeoutMs = 2
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       PORT: '0',
       LOG_LEVEL: 'warn',
+      METRICS_PUBLIC: 'true',
       ...env,
     },
     { cleanEnv: true, timeoutMs: startTimeoutMs },

@@ -51,4 +51,25 @@ describe('config', () => {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).to.throw(ConfigError, /TRUST_PROXY/);
     }
   });
+
+  it('when DATABASE_URL is set, then METRICS_TOKEN is required unless METRICS_PUBLIC=true', () => {
+    const db = { DATABASE_URL: 'postgres://clinic:secret@db:5432/clinic' };
+    expect(() => loadConfig(db)).to.throw(ConfigError, /METRICS_TOKEN.*METRICS_PUBLIC=true/);
+    expect(() => loadConfig({ ...db, METRICS_PUBLIC: 'false' })).to.throw(ConfigError, /METRICS_TOKEN/);
+    expect(loadConfig({ ...db, METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).to.equal('scrape-token-0123456789');
+    expect(loadConfig({ ...db, METRICS_PUBLIC: 'true' }).metricsPublic).to.equal(true);
+    expect(loadConfig({}).metricsPublic, 'the embedded default needs neither').to.equal(false);
+  });
+
+  it('when HTTP timeouts are unset, then 30 s per request, 15 s for headers (never above the request timeout), 5 s keep-alive; headers may not outlast the request', () => {
+    expect(loadConfig({})).to.include({ httpRequestTimeoutMs: 30000, httpHeadersTimeoutMs: 15000, httpKeepAliveTimeoutMs: 5000 });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '500' })).to.include({
+      httpRequestTimeoutMs: 1000,
+      httpHeadersTimeoutMs: 500,
+    });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '10000' }).httpHeadersTimeoutMs, 'the default never exceeds the request timeout').to.equal(
+      10000,
+    );
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).to.throw(ConfigError, /HTTP_HEADERS_TIMEOUT_MS/);
+  });
 });
