@@ -51,7 +51,7 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       scoped to your account and kept 48 h. A retry with the same body answers the original status and body with
    *       `Idempotent-Replayed: true` and consumes no slot; the same key with another body → 422 IDEMPOTENCY_KEY_REUSED.
    *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED (details.existing_id), IDEMPOTENCY_KEY_IN_USE; 422 DOCTOR_NOT_FOUND, PATIENT_NOT_FOUND,
-   *       DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE; 503 when the database cannot serve within 5 s.
+   *       PATIENT_INACTIVE, DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE; 503 when the database cannot serve within 5 s.
    *     x-roles: [admin, reception]
    *     parameters:
    *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }
