@@ -37,7 +37,7 @@ export function metricsRouter({ metrics, metricsToken }: { metrics: Metrics; met
    *       Open when METRICS_TOKEN is unset; otherwise requires `Authorization: Bearer <METRICS_TOKEN>`
    *       (a static scrape token, not a staff JWT). Series: http_request_duration_seconds{method,route,status},
    *       clinic_bookings_total{outcome}, clinic_checkins_total, clinic_queue_calls_total{action},
-   *       clinic_connected_screens, clinic_outbox_backlog, clinic_outbox_lag_seconds,
+   *       clinic_connected_screens, clinic_outbox_backlog, clinic_outbox_lag_seconds, clinic_waiting_patients{site}, clinic_wait_seconds,
    *       db_pool_size / db_pool_available / db_pool_using / db_pool_waiting, and the default process_* and nodejs_* metrics.
    *     security: [{}, { bearerAuth: [] }]
    *     responses:
