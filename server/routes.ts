@@ -13,6 +13,9 @@ import { queueRouter } from './queue/queue.routes';
 import { healthRouter } from './health/health.routes';
 import { metricsRouter } from './metrics/metrics.routes';
 import { displayRouter } from './display/display.routes';
+import { patientHistoryRouter } from './patient-history/patient-history.routes';
+import { lifecycleRouter } from './lifecycle/lifecycle.routes';
+import { reportsRouter } from './reports/reports.routes';
 
 /** A router made from the app's services; each router takes only what it uses. */
 export type RouterFactory = (s: Services) => Router;
@@ -56,6 +59,14 @@ export const apiRouters: RouterFactory[] = [
       siteCovers: s.doctorDays.siteCovers,
       appointments: s.appointments,
       today: s.today,
-      counters: { bookings: s.metrics.bookings, checkins: s.metrics.checkins, queueCalls: s.metrics.queueCalls },
+      counters: {
+        bookings: s.metrics.bookings,
+        checkins: s.metrics.checkins,
+        queueCalls: s.metrics.queueCalls,
+        waits: s.metrics.waitSeconds,
+      },
     }),
+  (s) => patientHistoryRouter({ history: s.history }),
+  (s) => lifecycleRouter({ lifecycle: s.lifecycle }),
+  (s) => reportsRouter({ reports: s.reports }),
 ];

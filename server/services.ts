@@ -32,6 +32,12 @@ import { createIdempotencyRepository } from './appointments/idempotency.reposito
 import { createQueueRepository } from './queue/queue.repository';
 import { createQueueService } from './queue/queue.service';
 import { createQueuePublisher } from './queue/queue.publisher';
+import { createPatientHistoryRepository } from './patient-history/patient-history.repository';
+import { createPatientHistoryService } from './patient-history/patient-history.service';
+import { createLifecycleRepository } from './lifecycle/lifecycle.repository';
+import { createLifecycleService } from './lifecycle/lifecycle.service';
+import { createReportsRepository } from './reports/reports.repository';
+import { createReportsService } from './reports/reports.service';
 
 /** What the composition root is given: the app's infrastructure, built by `createApp`. */
 export interface ServicesInput {
@@ -63,6 +69,9 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     appointments: createAppointmentRepository(sequelize),
     idempotency: createIdempotencyRepository(sequelize),
     queue: createQueueRepository(sequelize),
+    patientHistory: createPatientHistoryRepository(sequelize),
+    lifecycle: createLifecycleRepository(sequelize),
+    reports: createReportsRepository(sequelize),
   };
   const closeSockets = (actor: { type: string; id: string }) => closeAccountSockets(io, logger, actor);
 
@@ -75,6 +84,8 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
   const today = () => doctorDays.today();
   const planChanges = createPlanChanges({ repo: repos.doctorDays });
   const schedule = createScheduleService({ repo: repos.doctorDays, sites: repos.sites, planChanges, tx, today });
+  const patients = createPatientsService({ repo: repos.patients, phoneRegion: config.defaultPhoneRegion, today });
+  metrics.readWaitingFrom(() => repos.reports.waitingBySite(today()));
   const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, sites: repos.sites, closeSockets });
   const appointments = createAppointmentsService({ repo: repos.appointments });
   const booking = createBookingService({
@@ -114,7 +125,19 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     resolveActor: createActorResolver({ findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive }, config.jwtSecret),
     users: createUsersService({ repo: repos.users, doctors: repos.doctors, tx, closeSockets }),
     displayTokens,
-    patients: createPatientsService({ repo: repos.patients, phoneRegion: config.defaultPhoneRegion }),
+    patients,
+    history: createPatientHistoryService({ repo: repos.patientHistory, patients }),
+    lifecycle: createLifecycleService({
+      tx,
+      today,
+      repo: repos.lifecycle,
+      doctors: repos.doctors,
+      doctorDays: repos.doctorDays,
+      patients: repos.patients,
+      patientsService: patients,
+      history: repos.patientHistory,
+    }),
+    reports: createReportsService({ repo: repos.reports, today }),
     doctorDays,
     doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, planChanges, tx, today }),
     sites: createSitesService({ repo: repos.sites, tx }),

@@ -24,9 +24,28 @@ export interface ReplayCheck {
   ok: boolean;
 }
 
+/** What the replay did at one doctor: successful answers counted per action. */
+export interface ReplayDoctorTally {
+  doctor_id: string;
+  code: string;
+  unit: string;
+  /** Bookings answered 201 (advance bookings, same-day bookings of absentees, walk-ins). */
+  booked: number;
+  /** Walk-ins answered 201 (booked and checked in at once). */
+  walk_ins: number;
+  /** Check-ins answered 201, walk-ins included. */
+  checked_in: number;
+  /** Serves answered 200. */
+  served: number;
+  /** No-shows answered 200. */
+  no_show: number;
+}
+
 export interface ReplayReport {
   wall_ms: number;
   checks: ReplayCheck[];
+  /** Per doctor, what the replay did (for comparing with the day report). */
+  doctors: ReplayDoctorTally[];
   ok: boolean;
   latency_ms: Record<string, { count: number; p50: number; p99: number }>;
   statuses: Record<string, number>;
@@ -67,6 +86,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
   // 1. Doctors: one per unit, open every day, capacity at least that day's appointments.
   const units = unitsOf(o.day);
   const doctorOf = new Map<string, { id: string; code: string }>();
+  const tally = new Map<string, ReplayDoctorTally>();
+  const count = (doctorId: string, what: 'booked' | 'walk_ins' | 'checked_in' | 'served' | 'no_show') => tally.get(doctorId)![what]++;
   let t = tick('doctors', units.length);
   await pool(
     units,
@@ -84,6 +105,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
         }),
       );
       doctorOf.set(unit, { id: d.id, code });
+      tally.set(d.id, { doctor_id: d.id, code, unit, booked: 0, walk_ins: 0, checked_in: 0, served: 0, no_show: 0 });
     },
     t,
   );
@@ -166,6 +188,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
         );
         if (res.status === 201) {
           booked++;
+          count(doctorOf.get(r.unit)!.id, 'booked');
           appointmentOf.set(r.appointmentId, res.body.id);
         }
       },
@@ -185,7 +208,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
         const patientId = patientFor(r);
         if (!r.walkIn) {
           const id = appointmentOf.get(r.appointmentId);
-          if (id) await api.call('checkin', 'POST', '/api/v1/checkins', { appointment_id: id, patient_id: patientId });
+          if (!id) return;
+          const res = await api.call('checkin', 'POST', '/api/v1/checkins', { appointment_id: id, patient_id: patientId });
+          if (res.status === 201) count(doctor.id, 'checked_in');
           return;
         }
         if (o.speed > 0 && firstWalkIn) {
@@ -202,6 +227,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
           );
           if (res.status === 201) {
             booked++;
+            count(doctor.id, 'booked');
             appointmentOf.set(r.appointmentId, res.body.id);
           }
         } else {
@@ -214,6 +240,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
           );
           if (res.status === 201) {
             booked++;
+            for (const what of ['booked', 'walk_ins', 'checked_in'] as const) count(doctor.id, what);
             appointmentOf.set(r.appointmentId, res.body.appointment.id);
           }
         }
@@ -232,6 +259,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
         const serve = await api.call('serve', 'POST', `/api/v1/queue-entries/${call.body.queue_entry_id}/serve`, {});
         if (serve.status === 200) {
           served++;
+          count(d.id, 'served');
           t();
         }
       }
@@ -240,6 +268,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
     // 7. The others are no-shows.
     let skipped = 0;
     const absent = o.day.rows.filter((r) => r.noShow);
+    const doctorOfAppointment = new Map(o.day.rows.map((r) => [r.appointmentId, doctorOf.get(r.unit)!.id]));
     t = tick('no-shows', absent.length);
     await pool(
       absent,
@@ -248,7 +277,10 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
         const id = appointmentOf.get(r.appointmentId);
         if (!id) return;
         const res = await api.call('no_show', 'POST', `/api/v1/appointments/${id}/no-show`, { reason: 'did not come' });
-        if (res.status === 200) skipped++;
+        if (res.status === 200) {
+          skipped++;
+          count(doctorOfAppointment.get(r.appointmentId)!, 'no_show');
+        }
       },
       t,
     );
@@ -280,6 +312,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
     return {
       wall_ms: performance.now() - started,
       checks,
+      doctors: [...tally.values()],
       ok: checks.every((c) => c.ok),
       latency_ms: latency,
       statuses: Object.fromEntries([...api.statuses].map(([s, c]) => [String(s), c])),

@@ -3,6 +3,12 @@ import { Conflict } from '../core/errors';
 /** Appointment statuses. `cancelled` frees the slot; every other status holds it. */
 export type AppointmentStatus = 'booked' | 'cancelled' | 'checked_in' | 'completed' | 'no_show';
 
+/**
+ * The statuses of an appointment that is still going to happen (or happening): it blocks deactivating its doctor or
+ * patient, and erasing the patient, when its day is today or later.
+ */
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'checked_in'];
+
 /** The server-controlled status machine: booked → cancelled | checked_in | no_show; checked_in → completed | no_show. */
 export const TRANSITIONS: Readonly<Record<AppointmentStatus, readonly AppointmentStatus[]>> = {
   booked: ['cancelled', 'checked_in', 'no_show'],

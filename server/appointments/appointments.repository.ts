@@ -46,12 +46,14 @@ export const INSERT_BOOKING_SQL = `WITH ${CANDIDATES},
           AND NOT EXISTS (SELECT 1 FROM appointments x
                            WHERE x.doctor_id = $doctorId AND x.date = $date AND x.slot = cand.slot AND x.status <> 'cancelled')
         ORDER BY cand.ord LIMIT 1),
+     -- the patient is active: FOR KEY SHARE waits for a deactivation or erasure holding the row, then re-reads it
+     pat AS (SELECT 1 FROM patients WHERE id = $patientId AND deactivated_at IS NULL FOR KEY SHARE),
      ins AS (
        INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by, site_id, room, start_time, end_time, estimated_time)
        SELECT $patientId, $doctorId, $date, free.slot, 'booked', $isWalkIn, $actorId, free.site_id, free.room, free.start_time, free.end_time,
               free.estimated_time
          FROM free
-        WHERE NOT EXISTS (SELECT 1 FROM appointments y
+        WHERE EXISTS (SELECT 1 FROM pat) AND NOT EXISTS (SELECT 1 FROM appointments y
                            WHERE y.patient_id = $patientId AND y.doctor_id = $doctorId AND y.date = $date AND y.status <> 'cancelled')
           AND EXISTS (SELECT 1 FROM doctors d ${PLAN.joinOverride('$date::date')}
                        WHERE d.id = $doctorId AND d.is_active AND d.schedule_version = $planVersion::int AND ${PLAN.isPresent('$date::date')})
@@ -116,8 +118,8 @@ export function createAppointmentRepository(sequelize: Sequelize) {
   return {
     /**
      * With the day's row locked: takes the lowest free slot (1..capacity; a cancelled slot is free again),
-     * inserts the appointment unless the patient already holds one that day or the day closed meanwhile (doctor
-     * deactivated, or absent — a statement after the lock sees those committed), writes the audit event, bumps
+     * inserts the appointment unless the patient already holds one that day, was deactivated, or the day closed
+     * meanwhile (doctor deactivated, or absent — a statement after the lock sees those committed), writes the audit event, bumps
      * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
      * @returns the appointment JSON, or null when nothing was booked (already booked, no free slot, day closed).
      */

@@ -68,8 +68,8 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       scoped to your account and kept 48 h. A retry with the same body answers the original status and body with
    *       `Idempotent-Replayed: true` and consumes no slot; the same key with another body → 422 IDEMPOTENCY_KEY_REUSED.
    *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED (details.existing_id), IDEMPOTENCY_KEY_IN_USE; 422 DOCTOR_NOT_FOUND, PATIENT_NOT_FOUND,
-   *       DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE, DOCTOR_ON_LEAVE, DOCTOR_NOT_AT_SITE,
-   *       NO_SUCH_SLOT; 409 SLOT_TAKEN; 503 when the database cannot serve within 5 s.
+   *       PATIENT_INACTIVE, DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE, DOCTOR_ON_LEAVE,
+   *       DOCTOR_NOT_AT_SITE, NO_SUCH_SLOT; 409 SLOT_TAKEN; 503 when the database cannot serve within 5 s.
    *     x-roles: [admin, reception]
    *     parameters:
    *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }

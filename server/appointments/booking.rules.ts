@@ -7,8 +7,8 @@ export type { BookingWindow };
 /**
  * The booking rules that need no lock, in the order a clerk would want to hear them: the doctor, the
  * patient, then the doctor-day ({@link assertDayOpen}).
- * @throws Unprocessable `DOCTOR_NOT_FOUND` · `PATIENT_NOT_FOUND` · `DOCTOR_INACTIVE` · `DATE_IN_PAST` · `BEYOND_BOOKING_HORIZON` ·
- *   `DOCTOR_ON_LEAVE` · `DOCTOR_UNAVAILABLE`
+ * @throws Unprocessable `DOCTOR_NOT_FOUND` · `PATIENT_NOT_FOUND` · `PATIENT_INACTIVE` · `DOCTOR_INACTIVE` · `DATE_IN_PAST` ·
+ *   `BEYOND_BOOKING_HORIZON` · `DOCTOR_ON_LEAVE` · `DOCTOR_UNAVAILABLE`
  * @param plan the day's plan, when the caller has it already
  */
 export function assertBookable(
@@ -19,6 +19,7 @@ export function assertBookable(
 ): void {
   if (!ctx.doctor_exists) throw new Unprocessable('DOCTOR_NOT_FOUND', 'No doctor with this id');
   if (!ctx.patient_exists) throw new Unprocessable('PATIENT_NOT_FOUND', 'No patient with this id');
+  if (ctx.patient_active === false) throw new Unprocessable('PATIENT_INACTIVE', 'This patient is deactivated and cannot be booked');
   assertDayOpen(ctx, plan, date, window);
 }
 

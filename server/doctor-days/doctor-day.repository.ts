@@ -43,6 +43,8 @@ export interface BookingContextRow {
   cap_capacity: number | null;
   cap_booked: number | null;
   patient_exists: boolean;
+  /** False when the patient is deactivated (or erased); null when there is no such patient. */
+  patient_active: boolean | null;
   /** The patient's active appointment on this doctor-day, when there is one. */
   existing_id: string | null;
   /** A stored idempotency record for (actor, key), when one exists. */
@@ -93,6 +95,7 @@ export const BOOKING_CONTEXT_SQL = `SELECT (d.id IS NOT NULL) AS doctor_exists, 
             ${DEFAULT_SITE_JSON} AS default_site,
             c.capacity AS cap_capacity, c.booked_count AS cap_booked,
             EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS patient_exists,
+            (SELECT deactivated_at IS NULL FROM patients WHERE id = $patientId) AS patient_active,
             (SELECT id FROM appointments
               WHERE patient_id = $patientId AND doctor_id = $doctorId AND date = $date AND status <> 'cancelled') AS existing_id,
             k.fingerprint AS idem_fingerprint, k.response_status AS idem_status, k.response_body AS idem_body

@@ -38,7 +38,7 @@ export function metricsRouter({ metrics, metricsToken }: { metrics: Metrics; met
    *       is set; with DATABASE_URL set the server does not start without it unless METRICS_PUBLIC=true. Open in the
    *       embedded default. Series: http_request_duration_seconds{method,route,status},
    *       clinic_bookings_total{outcome}, clinic_checkins_total, clinic_queue_calls_total{action},
-   *       clinic_connected_screens, clinic_outbox_backlog, clinic_outbox_lag_seconds,
+   *       clinic_connected_screens, clinic_outbox_backlog, clinic_outbox_lag_seconds, clinic_waiting_patients{site}, clinic_wait_seconds,
    *       db_pool_size / db_pool_available / db_pool_using / db_pool_waiting, and the default process_* and nodejs_* metrics.
    *     security: [{}, { bearerAuth: [] }]
    *     responses:

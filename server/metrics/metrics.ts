@@ -22,7 +22,19 @@ export interface Metrics {
   outboxBacklog: Gauge<string>;
   /** `clinic_outbox_lag_seconds` — age of the oldest unpublished outbox row, 0 when none (set by the relay). */
   outboxLagSeconds: Gauge<string>;
+  /** `clinic_waiting_patients{site}` — patients waiting in today's queues, read at scrape time from {@link Metrics.readWaitingFrom}. */
+  waitingPatients: Gauge<'site'>;
+  /** `clinic_wait_seconds` — check-in → call, observed at each call-next. No labels (never a patient's). */
+  waitSeconds: Histogram<string>;
+  /**
+   * Sets where `clinic_waiting_patients` reads its counts at scrape time (one cheap query, given by the composition
+   * root). A failing read keeps the last values, so a database outage never fails the scrape.
+   */
+  readWaitingFrom(source: WaitingSource): void;
 }
+
+/** Waiting patients per site label value, as `clinic_waiting_patients` exposes them. */
+export type WaitingSource = () => Promise<Array<{ site: string; waiting: number }>>;
 
 /** The parts of sequelize-pool's `Pool` we read; all are plain counts of connections or waiters. */
 interface PoolCounts {
@@ -62,8 +74,36 @@ export function createMetrics(sequelize: Sequelize): Metrics {
   poolGauge('db_pool_using', 'Connections handed out by the database pool', 'using');
   poolGauge('db_pool_waiting', 'Queries waiting for a pooled connection', 'waiting');
 
+  let waitingSource: WaitingSource | undefined;
+  const waitingPatients = new Gauge({
+    name: 'clinic_waiting_patients',
+    help: "Patients waiting (checked in, not yet called) in today's queues, by site",
+    labelNames: ['site'] as const,
+    registers: [registry],
+    async collect() {
+      if (!waitingSource) return;
+      try {
+        const rows = await waitingSource();
+        this.reset();
+        for (const r of rows) this.set({ site: r.site }, r.waiting);
+      } catch {
+        // keep the last values: /metrics must answer while the database is away
+      }
+    },
+  });
+
   return {
     registry,
+    waitingPatients,
+    waitSeconds: new Histogram({
+      name: 'clinic_wait_seconds',
+      help: 'Seconds from check-in to being called, observed at each call-next',
+      buckets: [60, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200, 10800],
+      registers: [registry],
+    }),
+    readWaitingFrom(source) {
+      waitingSource = source;
+    },
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration in seconds, by method, route pattern and status',

@@ -1,8 +1,8 @@
-import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import { Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createSql } from '../core/sql';
 import { escapeLike } from '../core/schemas';
-import { Patient } from './patient.model';
+import { Patient, type Gender } from './patient.model';
 
 /** A patient as the API shows it to staff. */
 export interface PatientDto {
@@ -12,8 +12,17 @@ export interface PatientDto {
   age: number | null;
   phone: string;
   email: string | null;
+  gender: Gender | null;
+  /** `YYYY-MM-DD`, or null. */
+  date_of_birth: string | null;
   created_at: string;
   updated_at: string;
+  /** ISO-8601 UTC, or null while the patient is active. */
+  deactivated_at: string | null;
+  /** ISO-8601 UTC when the personal data was erased, else null. */
+  erased_at: string | null;
+  /** The staff account that erased it. */
+  erased_by: string | null;
 }
 export interface NewPatient {
   first_name: string;
@@ -21,12 +30,16 @@ export interface NewPatient {
   age?: number | null;
   phone: string;
   email?: string | null;
+  gender?: Gender | null;
+  date_of_birth?: string | null;
   created_by?: string | null;
 }
 export type PatientChanges = Partial<Omit<NewPatient, 'created_by'>> & { updated_by?: string | null };
 export interface PatientSearch {
   phone?: string;
   q?: string;
+  /** Include deactivated (and erased) patients; default false. */
+  includeInactive?: boolean;
   limit: number;
   offset: number;
 }
@@ -37,11 +50,27 @@ export interface PatientRepository {
   create(p: NewPatient): Promise<PatientDto | { duplicateOf: string }>;
   findById(id: string): Promise<PatientDto | null>;
   findByPhoneAndFirstName(phone: string, firstName: string): Promise<PatientDto | null>;
-  update(id: string, changes: PatientChanges): Promise<PatientDto | null | { duplicateOf: string }>;
+  /** `'erased'` when the patient's data was erased (an erased record is never changed again). */
+  update(id: string, changes: PatientChanges): Promise<PatientDto | null | 'erased' | { duplicateOf: string }>;
   search(s: PatientSearch): Promise<{ rows: PatientDto[]; total: number }>;
   /** True when the patient has a (not cancelled) appointment with the doctor, on any day. */
   doctorHasPatient(doctorId: string, patientId: string): Promise<boolean>;
+  /**
+   * Locks the patient row `FOR UPDATE` inside `t`: a booking's `FOR KEY SHARE` of it (see INSERT_BOOKING_SQL)
+   * waits until `t` ends, so deactivation and erasure cannot race a booking. @returns null when there is none.
+   */
+  lockForChange(id: string, t: Transaction): Promise<PatientDto | null>;
+  /** Sets (`deactivated` true: now, kept if already set) or clears `deactivated_at` inside `t`. */
+  setDeactivated(id: string, deactivated: boolean, actorId: string | null, t: Transaction): Promise<PatientDto>;
+  /**
+   * Replaces every personal field with nothing or a fixed placeholder (`first_name` {@link ERASED_NAME}, `phone`
+   * `erased-<id>`, unique per patient for the (phone, first name) index), deactivates, and records who and when.
+   */
+  erase(id: string, actorId: string | null, t: Transaction): Promise<PatientDto>;
 }
+
+/** The first name an erased patient keeps (the column is NOT NULL). */
+export const ERASED_NAME = '[erased]';
 
 export function toPatientDto(p: Patient): PatientDto {
   return {
@@ -51,8 +80,13 @@ export function toPatientDto(p: Patient): PatientDto {
     age: p.age,
     phone: p.phone,
     email: p.email,
+    gender: p.gender ?? null,
+    date_of_birth: p.date_of_birth ?? null,
     created_at: p.created_at.toISOString(),
     updated_at: p.updated_at.toISOString(),
+    deactivated_at: p.deactivated_at ? p.deactivated_at.toISOString() : null,
+    erased_at: p.erased_at ? p.erased_at.toISOString() : null,
+    erased_by: p.erased_by ?? null,
   };
 }
 
@@ -82,6 +116,7 @@ export function createPatientRepository(sequelize: Sequelize): PatientRepository
     async update(id, changes) {
       const p = await patients.findByPk(id);
       if (!p) return null;
+      if (p.erased_at) return 'erased';
       try {
         await p.update(changes);
       } catch (err) {
@@ -92,8 +127,9 @@ export function createPatientRepository(sequelize: Sequelize): PatientRepository
       }
       return toPatientDto(p);
     },
-    async search({ phone, q, limit, offset }) {
+    async search({ phone, q, includeInactive, limit, offset }) {
       const and: WhereOptions[] = [];
+      if (!includeInactive) and.push({ deactivated_at: null });
       if (phone) and.push({ phone });
       if (q) {
         for (const word of q.trim().split(/\s+/).slice(0, 4)) {
@@ -119,6 +155,39 @@ export function createPatientRepository(sequelize: Sequelize): PatientRepository
         { patientId, doctorId },
       );
       return row?.ok === true;
+    },
+    async lockForChange(id, t) {
+      const p = await patients.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+      return p ? toPatientDto(p) : null;
+    },
+    async setDeactivated(id, deactivated, actorId, t) {
+      const [, [p]] = await patients.update(
+        {
+          deactivated_at: deactivated ? sequelize.fn('coalesce', sequelize.col('deactivated_at'), sequelize.fn('now')) : null,
+          updated_by: actorId,
+        },
+        { where: { id }, returning: true, transaction: t },
+      );
+      return toPatientDto(p);
+    },
+    async erase(id, actorId, t) {
+      const [, [p]] = await patients.update(
+        {
+          first_name: ERASED_NAME,
+          last_name: null,
+          phone: `erased-${id}`,
+          email: null,
+          age: null,
+          gender: null,
+          date_of_birth: null,
+          deactivated_at: sequelize.fn('coalesce', sequelize.col('deactivated_at'), sequelize.fn('now')),
+          erased_at: sequelize.fn('now'),
+          erased_by: actorId,
+          updated_by: actorId,
+        },
+        { where: { id }, returning: true, transaction: t },
+      );
+      return toPatientDto(p);
     },
   };
   return repo;

@@ -15,20 +15,27 @@ import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePati
  *         id: { type: string, format: uuid }
  *         first_name: { type: string }
  *         last_name: { type: string, nullable: true }
- *         age: { type: integer, minimum: 0, maximum: 130, nullable: true }
- *         phone: { type: string, description: 'E.164', example: '+919812345678' }
+ *         age: { type: integer, minimum: 0, maximum: 130, nullable: true, description: 'From date_of_birth (today, clinic zone) when set, else as stored' }
+ *         phone: { type: string, description: 'E.164 (an erased patient: erased-<id>)', example: '+919812345678' }
  *         email: { type: string, nullable: true }
+ *         gender: { type: string, enum: [male, female, other, unknown], nullable: true, description: 'FHIR administrative-gender' }
+ *         date_of_birth: { type: string, format: date, nullable: true }
  *         created_at: { type: string, format: date-time }
  *         updated_at: { type: string, format: date-time }
+ *         deactivated_at: { type: string, format: date-time, nullable: true, description: 'Set while deactivated: not bookable, not in searches by default' }
+ *         erased_at: { type: string, format: date-time, nullable: true, description: 'Set once the personal data was erased' }
+ *         erased_by: { type: string, format: uuid, nullable: true, description: 'The staff account that erased it' }
  *     PatientInput:
  *       type: object
  *       required: [first_name, phone]
  *       properties:
  *         first_name: { type: string, maxLength: 100 }
  *         last_name: { type: string, maxLength: 100, nullable: true }
- *         age: { type: integer, minimum: 0, maximum: 130, nullable: true }
+ *         age: { type: integer, minimum: 0, maximum: 130, nullable: true, description: 'The age today; must agree with date_of_birth' }
  *         phone: { type: string, description: 'Any format; read in DEFAULT_PHONE_REGION when it has no country code' }
  *         email: { type: string, format: email, nullable: true }
+ *         gender: { type: string, enum: [male, female, other, unknown], nullable: true, description: 'FHIR administrative-gender' }
+ *         date_of_birth: { type: string, format: date, nullable: true, description: 'YYYY-MM-DD, from 1900-01-01, not after today (clinic zone)' }
  */
 export function patientsRouter({ patients: service }: { patients: PatientsService }): Router {
   const r = Router();
@@ -63,6 +70,7 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    *     parameters:
    *       - { name: phone, in: query, schema: { type: string }, description: 'Any format; normalized before matching' }
    *       - { name: q, in: query, schema: { type: string }, description: 'Words matched against first and last name' }
+   *       - { name: include_inactive, in: query, schema: { type: boolean, default: false }, description: 'Include deactivated and erased patients' }
    *       - { $ref: '#/components/parameters/Limit' }
    *       - { $ref: '#/components/parameters/Offset' }
    *     responses:
@@ -106,7 +114,7 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    *       200: { description: Updated, content: { application/json: { schema: { $ref: '#/components/schemas/Patient' } } } }
    *       400: { $ref: '#/components/responses/Problem' }
    *       404: { $ref: '#/components/responses/Problem' }
-   *       409: { $ref: '#/components/responses/Problem' }
+   *       409: { description: 'PATIENT_EXISTS, PATIENT_ERASED', content: { application/problem+json: { schema: { $ref: '#/components/schemas/Problem' } } } }
    */
   r.patch('/patients/:id', allow('admin', 'reception'), validate(updatePatientSchema), async (req, res) => {
     res.json(await service.update(req.params.id as string, req.body, actorId(req)));

@@ -38,6 +38,8 @@ export interface QueueEntryRow {
   position: number;
   token: string;
   status: QueueEntryStatus;
+  /** ISO-8601 UTC. */
+  checked_in_at: string;
 }
 /** A locked queue counter. */
 export interface QueueCounter {
@@ -67,7 +69,8 @@ export interface EntryMove {
   position?: number;
 }
 
-const ENTRY_COLUMNS = `id, appointment_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, position, token, status`;
+const ENTRY_COLUMNS = `id, appointment_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, position, token, status,
+  ${isoUtc('checked_in_at')} AS checked_in_at`;
 
 /** Storage of the queue; returns plain objects. */
 export function createQueueRepository(sequelize: Sequelize) {
@@ -211,6 +214,7 @@ export function createQueueRepository(sequelize: Sequelize) {
       const [row] = await sql.query<{ entry: PublicQueueEntry }>(
         `UPDATE queue_entries e SET status = $to, updated_at = now()
             ${p.stamp ? `, ${p.stamp} = clock_timestamp()` : ''} ${p.position !== undefined ? ', position = $position' : ''}
+            ${p.stamp === 'called_at' ? ', first_called_at = coalesce(first_called_at, clock_timestamp())' : ''}
           WHERE e.id = $id AND e.status = ANY($from::text[])
           RETURNING ${PUBLIC_ENTRY_JSON} AS entry`,
         { id: p.id, from: p.from, to: p.to, ...(p.position !== undefined ? { position: p.position } : {}) },

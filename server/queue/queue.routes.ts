@@ -13,6 +13,8 @@ export interface QueueCounters {
   bookings: BookingCounter;
   checkins: { inc(): void };
   queueCalls: { inc(labels: { action: 'call_next' | 'serve' | 'skip' | 'recall' | 'requeue' }): void };
+  /** Seconds from check-in to call, observed at each call-next (`clinic_wait_seconds`). */
+  waits: { observe(seconds: number): void };
 }
 
 /** What the queue routes need. */
@@ -145,12 +147,13 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *       - { $ref: '#/components/parameters/Id' }
    *       - { name: date, in: query, schema: { type: string, format: date }, description: 'Default: today in CLINIC_TIMEZONE' }
    *     responses:
-   *       200: { description: 'The called entry: {queue_entry_id, appointment_id, token, position, status, called_at}' }
+   *       200: { description: 'The called entry: {queue_entry_id, appointment_id, checked_in_at, token, position, status, called_at}' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.post('/doctors/:id/queue/call-next', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDaySchema), async (req, res) => {
     const called = await queue.callNext(req.params.id as string, dayOf(req), actorRef(req));
     counters.queueCalls.inc({ action: 'call_next' });
+    if (called.called_at) counters.waits.observe(Math.max(0, Date.parse(called.called_at) - Date.parse(called.checked_in_at)) / 1000);
     res.json(called);
   });
 

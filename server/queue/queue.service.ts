@@ -251,7 +251,11 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
           const next = await repo.firstWaiting(doctorId, date, t);
           if (!next) throw new Conflict('QUEUE_EMPTY', 'Nobody is waiting');
           const called = (await repo.moveEntry({ id: next.id, from: ['waiting'], to: 'called', stamp: 'called_at' }, t))!;
-          return { type: 'called', entry: called, result: { queue_entry_id: next.id, appointment_id: next.appointment_id, ...called } };
+          return {
+            type: 'called',
+            entry: called,
+            result: { queue_entry_id: next.id, appointment_id: next.appointment_id, checked_in_at: next.checked_in_at, ...called },
+          };
         }),
       );
     },

@@ -221,6 +221,8 @@ describe('fuzz: every documented route', () => {
       }
     }
     expect(routes.length, 'write routes in /openapi.json').to.be.greaterThan(3);
+    // Each route's property stops after at most 15 s (interruptAfterTimeLimit), so the whole run is bounded by the route count.
+    this.timeout(Math.max(90_000, routes.length * 16_000));
 
     const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body as { id: string };
     const patient = (await admin.post('/api/v1/patients').send(buildPatient()).expect(201)).body as { id: string };

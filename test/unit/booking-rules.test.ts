@@ -22,6 +22,7 @@ const ctx = (o: Partial<BookingContextRow> = {}): BookingContextRow => ({
   cap_capacity: null,
   cap_booked: null,
   patient_exists: true,
+  patient_active: true,
   existing_id: null,
   idem_fingerprint: null,
   idem_status: null,
@@ -52,6 +53,7 @@ describe('booking rules', () => {
     expect(code(() => assertBookable(ctx({ is_active: false }), '2030-01-08', window))).to.equal('DOCTOR_INACTIVE');
     expect(code(() => assertBookable(ctx({ doctor_exists: false }), '2030-01-08', window))).to.equal('DOCTOR_NOT_FOUND');
     expect(code(() => assertBookable(ctx({ patient_exists: false }), '2030-01-08', window))).to.equal('PATIENT_NOT_FOUND');
+    expect(code(() => assertBookable(ctx({ patient_active: false }), '2030-01-08', window))).to.equal('PATIENT_INACTIVE');
   });
   it('when the day overrides capacity, then the override wins over the default', () => {
     const effectiveCapacity = (c: BookingContextRow) => doctorDayPlan(planInputsOf(c), '2030-01-07').capacity;

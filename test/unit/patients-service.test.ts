@@ -20,8 +20,13 @@ function fakeRepo(): PatientRepository & { rows: PatientDto[] } {
         age: p.age ?? null,
         phone: p.phone,
         email: p.email ?? null,
+        gender: p.gender ?? null,
+        date_of_birth: p.date_of_birth ?? null,
         created_at: now,
         updated_at: now,
+        deactivated_at: null,
+        erased_at: null,
+        erased_by: null,
       };
       rows.push(row);
       return row;
@@ -42,18 +47,29 @@ function fakeRepo(): PatientRepository & { rows: PatientDto[] } {
     async doctorHasPatient() {
       return false;
     },
+    async lockForChange() {
+      return null;
+    },
+    async setDeactivated() {
+      throw new Error('not used');
+    },
+    async erase() {
+      throw new Error('not used');
+    },
   };
 }
+
+const today = () => '2026-12-02';
 
 describe('patients service', () => {
   it('when a number has no country code, then it is read in the default region and stored as E.164', async () => {
     const repo = fakeRepo();
-    const p = await createPatientsService({ repo, phoneRegion: 'IN' }).register({ first_name: 'Asha', phone: '098123 45678' }, null);
+    const p = await createPatientsService({ repo, phoneRegion: 'IN', today }).register({ first_name: 'Asha', phone: '098123 45678' }, null);
     expect(p.phone).to.equal('+919812345678');
   });
 
   it('when the same person registers twice, then PATIENT_EXISTS carries the first id', async () => {
-    const svc = createPatientsService({ repo: fakeRepo(), phoneRegion: 'IN' });
+    const svc = createPatientsService({ repo: fakeRepo(), phoneRegion: 'IN', today });
     const first = await svc.register({ first_name: 'Asha', phone: '9812345678' }, null);
     const err = await svc.register({ first_name: 'ASHA', phone: '+91 98123 45678' }, null).catch((e) => e);
     expect(err).to.be.instanceOf(AppError);
@@ -62,9 +78,23 @@ describe('patients service', () => {
   });
 
   it('when a search phone is written locally, then it is normalized before matching', async () => {
-    const svc = createPatientsService({ repo: fakeRepo(), phoneRegion: 'IN' });
+    const svc = createPatientsService({ repo: fakeRepo(), phoneRegion: 'IN', today });
     await svc.register({ first_name: 'Asha', phone: '+919812345678' }, null);
     const res = await svc.search({ phone: '98123-45678', limit: 10, offset: 0 });
     expect(res.total).to.equal(1);
+  });
+
+  it('when a date of birth is given, then the age is derived from it on today (and an age given with it must agree)', async () => {
+    const svc = createPatientsService({ repo: fakeRepo(), phoneRegion: 'IN', today });
+    const p = await svc.register({ first_name: 'Asha', phone: '9812345678', date_of_birth: '1990-12-03', gender: 'female' }, null);
+    expect(p).to.include({ age: 35, date_of_birth: '1990-12-03', gender: 'female' });
+    const q = await svc.register({ first_name: 'Ravi', phone: '9812345678', date_of_birth: '1990-12-02', age: 36 }, null);
+    expect(q.age).to.equal(36);
+    const wrong = await svc
+      .register({ first_name: 'Meena', phone: '9812345678', date_of_birth: '1990-12-02', age: 35 }, null)
+      .catch((e) => e);
+    expect(wrong).to.include({ status: 400, code: 'VALIDATION_ERROR' });
+    const future = await svc.register({ first_name: 'Kiran', phone: '9812345678', date_of_birth: '2026-12-03' }, null).catch((e) => e);
+    expect(future.details[0].path).to.equal('body.date_of_birth');
   });
 });
