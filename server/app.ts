@@ -17,6 +17,7 @@ import { models } from './models';
 import { apiRouters, publicApiRouters } from './routes';
 import { healthRouter } from './health/health.routes';
 import { displayRouter } from './display/display.routes';
+import { consoleRouter } from './console/console.routes';
 import { purgeExpiredKeys } from './appointments/idempotency';
 import { createQueuePublisher } from './queue/queue.publisher';
 import { registerQueueSocket } from './queue/queue.socket';
@@ -117,6 +118,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   app.use(healthRouter(ctx));
   app.use(metricsRouter(ctx));
   app.use(displayRouter(ctx));
+  app.use(consoleRouter(ctx));
   const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Clinic front desk API' }));
