@@ -86,7 +86,7 @@ export function AppointmentTable({ rows, label, showPatient, showDoctor, showDat
         <td class="mono">${doctor ? publicToken(doctor.code, a.slot) : a.slot}</td>
         ${showPatient && html`<td>${a.patient ? `${a.patient.first_name} ${a.patient.last_name || ''}` : ''}</td>`}
         ${showDoctor && html`<td>${doctor ? doctor.name : ''}</td>`}
-        ${showDate && html`<td>${formatDay(a.date)}</td>`}
+        ${showDate && html`<td class="nowrap">${formatDay(a.date)}</td>`}
         <td><span class=${'status status--' + a.status} data-testid="appt-status">${t('status.' + a.status)}</span></td>
         <td><${AppointmentActions} a=${a} /></td>
       </tr>`;

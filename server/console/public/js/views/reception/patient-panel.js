@@ -6,8 +6,11 @@ import { useShortcut } from '../../lib/shortcuts.js';
 import { ErrorText } from '../../components/common.js';
 import { AppointmentTable } from './appointments.js';
 
-/** @param {{ patient: object, note?: string, onClear: () => void }} props */
-export function PatientPanel({ patient, note, onClear }) {
+/**
+ * @param {{ patient: object, note?: string, onClear: () => void, children?: any }} props  `children` (the booking
+ *   panel or its answer) go between who the patient is and their appointments, where the eye is.
+ */
+export function PatientPanel({ patient, note, onClear, children }) {
   const { api, today, refreshKey } = useApp();
   const [state, setState] = useState({ rows: null, error: null });
   useShortcut('Escape', onClear);
@@ -26,8 +29,11 @@ export function PatientPanel({ patient, note, onClear }) {
     </div>
     <p class="muted">${patient.age !== null && patient.age !== undefined ? t('patient.age', { age: patient.age }) + ' · ' : ''}<span class="mono">${patient.phone}</span></p>
     ${note && html`<p class="notice" role="status" data-testid="patient-note">${note}</p>`}
-    <h3 class="subtitle">${t('patient.upcoming')}</h3>
+  </section>
+  ${children}
+  <section class="panel" aria-labelledby="upcoming-title">
+    <h3 id="upcoming-title" class="subtitle">${t('patient.upcoming')}</h3>
     <${ErrorText} error=${state.error} />
-    ${state.rows && html`<${AppointmentTable} rows=${state.rows} label=${t('patient.upcoming')} showDoctor showDate />`}
+    ${state.rows && html`<${AppointmentTable} rows=${state.rows} label=${t('patient.upcoming')} showDate />`}
   </section>`;
 }

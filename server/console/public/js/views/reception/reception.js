@@ -35,9 +35,10 @@ export function Reception() {
   let left;
   if (!picked) left = html`<${PatientSearch} onSelect=${select} />`;
   else {
-    left = html`<${PatientPanel} patient=${picked.patient} note=${picked.note} onClear=${clear} />
+    left = html`<${PatientPanel} patient=${picked.patient} note=${picked.note} onClear=${clear}>
       ${result ? html`<${BookingResult} key=${result.appointment.id} result=${result} onDone=${clear} />`
-        : html`<${BookingPanel} patient=${picked.patient} date=${date} days=${days} doctorId=${doctorId} onDoctor=${chooseDoctor} onBooked=${setResult} />`}`;
+        : html`<${BookingPanel} patient=${picked.patient} date=${date} days=${days} doctorId=${doctorId} onDoctor=${chooseDoctor} onBooked=${setResult} />`}
+    <//>`;
   }
 
   return html`<main class="reception" data-testid="reception">

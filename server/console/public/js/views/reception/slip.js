@@ -35,7 +35,7 @@ export function BookingResult({ result, onDone }) {
   return html`<section class="panel result" aria-labelledby="result-title" data-testid="booking-result" onKeyDown=${(e) => { if (e.key === 'Escape') onDone(); }}>
     <h2 id="result-title" class="panel__title">${t('result.title')}</h2>
     <p class="result__label">${t('result.token')}</p>
-    <p class="result__token" data-testid="booked-token">${token}</p>
+    <p class=${'result__token' + (token.length > 10 ? ' token--long' : '')} data-testid="booked-token">${token}</p>
     <p class="result__meta" data-testid="booked-meta">${doctor.name} · ${formatDay(a.date)}${time && ' · ' + t('result.time', { time })}${room && ' · ' + t('result.room', { room })}</p>
     ${checkedIn && html`<p class="notice" role="status" data-testid="checked-in-notice">${t('result.checkedIn', { position: checkedIn.queue_position })}</p>`}
     <div class="actions">
