@@ -3,7 +3,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { expect } from 'chai';
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { startTestApp, type Agent, type TestApp } from '../support/app';
+import { buildPatient } from '../support/factories';
 import { testDatabaseUrl } from '../support/hooks';
 import { createLogger } from '../../server/core/logger';
 import { createSequelize } from '../../server/core/db';
@@ -130,4 +132,43 @@ export async function waitForText(page: Page, selector: string, text: string | R
     const got = await page.textContent(selector).catch(() => null);
     expect.fail(`${selector}: expected ${String(text)} within ${timeout} ms, saw ${JSON.stringify(got)} (${(err as Error).message.split('\n')[0]})`);
   }
+}
+
+/** A running app on a fresh database, a Chromium, and the admin and reception API clients the tests arrange with. */
+export interface ConsoleHarness {
+  t: TestApp;
+  admin: Agent;
+  desk: Agent;
+  /** A new browser context (its own sessionStorage, as another PC) at the desk's screen size, watched. */
+  newUser(): Promise<{ page: Page; watch: Watch }>;
+  stop(): Promise<void>;
+}
+
+/** Starts a {@link ConsoleHarness}; call `stop()` in `after`. */
+export async function startConsoleHarness(): Promise<ConsoleHarness> {
+  const db = await freshDatabase();
+  const t = await startTestApp({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const contexts: BrowserContext[] = [];
+  return {
+    t, admin: await t.as('admin'), desk: await t.as('reception'),
+    async newUser() {
+      const context = await browser.newContext({ viewport: DESK_VIEWPORT });
+      contexts.push(context);
+      const watch = await watchContext(context, t.baseUrl);
+      return { page: await context.newPage(), watch };
+    },
+    async stop() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close().catch(() => {});
+      await t.stop().catch(() => {});
+      await db.drop().catch(() => {});
+    },
+  };
+}
+
+/** Registers a patient over the API; returns the stored patient. */
+export async function registerPatient(desk: Agent, overrides: Record<string, unknown> = {}) {
+  const body = buildPatient(overrides);
+  return (await desk.post('/api/v1/patients').send(body).expect(201)).body as { id: string; first_name: string; last_name: string; phone: string };
 }

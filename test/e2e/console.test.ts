@@ -1,63 +1,40 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type Agent, type TestAccount, type TestApp } from '../support/app';
-import { buildPatient, dayFromToday, phoneNumber } from '../support/factories';
+import { dayFromToday, phoneNumber } from '../support/factories';
 import { newDoctor } from '../support/booking';
 import { publicToken } from '../../server/queue/queue.events';
 import {
-  CHROMIUM, CHROMIUM_ARGS, DESK_VIEWPORT, blur, cspViolations, freshDatabase, logIn, screenshot, unnamedControls, waitForText, watchContext,
-  type Watch,
+  CHROMIUM, blur, cspViolations, logIn, registerPatient, screenshot, startConsoleHarness, unnamedControls, waitForText, type ConsoleHarness,
 } from './console-support';
 
 /**
  * The front-desk console (/console) in Debian's Chromium, over the public API and Socket.IO only: a receptionist
  * and a doctor work a morning at once, in two browser contexts, while a waiting-room screen follows live.
  * Skips itself only when /usr/bin/chromium is missing. Runs on its own fresh database, as a new clinic would.
+ * More desk and admin work: console-desk.test.ts.
  */
 type Doctor = { id: string; code: string; name: string };
 
-async function registerPatient(desk: Agent, overrides: Record<string, unknown> = {}) {
-  const body = buildPatient(overrides);
-  return { ...(await desk.post('/api/v1/patients').send(body).expect(201)).body, first_name: body.first_name as string } as { id: string; first_name: string; last_name: string };
-}
-
-describe('e2e: the front-desk console in Chromium', function () {
+describe('e2e: the front-desk console in Chromium, a receptionist and a doctor at once', function () {
   this.timeout(120_000);
-  let db: { url: string; drop: () => Promise<void> } | undefined;
+  let h: ConsoleHarness | undefined;
   let t: TestApp;
-  let browser: Browser | undefined;
   let admin: Agent;
   let desk: Agent;
-  const contexts: BrowserContext[] = [];
-
-  /** A new browser context (its own sessionStorage, as a second PC) at the desk's screen size, watched. */
-  async function newUser(): Promise<{ page: Page; watch: Watch }> {
-    const context = await browser!.newContext({ viewport: DESK_VIEWPORT });
-    contexts.push(context);
-    const watch = await watchContext(context, t.baseUrl);
-    return { page: await context.newPage(), watch };
-  }
+  const newUser = () => h!.newUser();
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log(`      (skipped: ${CHROMIUM} is missing; .ci/run installs Debian's chromium)`);
       this.skip();
     }
-    db = await freshDatabase();
-    t = await startTestApp({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    admin = await t.as('admin');
-    desk = await t.as('reception');
+    h = await startConsoleHarness();
+    ({ t, admin, desk } = h);
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await t?.stop().catch(() => {});
-    await db?.drop().catch(() => {});
-  });
+  after(async () => { await h?.stop(); });
 
   it('when a receptionist registers, books and checks in and a doctor in another browser calls next, then the desk card and the waiting-room screen follow live, without names on the screen', async () => {
     const doctor = await newDoctor(admin, 10, { name: 'Dr. Meera Iyer', code: 'DR_MI', specialty: 'ENT' }) as Doctor;
@@ -108,6 +85,7 @@ describe('e2e: the front-desk console in Chromium', function () {
     expect(await deskPage.isVisible('[data-testid="doctor-card-' + doctor.id + '"]')).to.equal(false);
     const slip = await deskPage.innerText('[data-testid="slip"]');
     expect(slip).to.include(token).and.include(doctor.name).and.not.include('Asha').and.not.include(phone.slice(-4));
+    await screenshot(deskPage, 'console-slip.png');
     await deskPage.emulateMedia({ media: 'screen' });
 
     // Check in from the doctor's day list; the second patient by typing the appointment id.
@@ -183,90 +161,6 @@ describe('e2e: the front-desk console in Chromium', function () {
     await deskPage.click('[data-testid="logout"]');
     await deskPage.waitForSelector('[data-testid="login-form"]', { timeout: 5000 });
     expect(await deskPage.evaluate(() => sessionStorage.length)).to.equal(0);
-  });
-  it('when the patient is already registered, then registering selects them; when the day is full, then the 409 message is shown at the Book button with the next day offered', async () => {
-    const full = await newDoctor(admin, 1, { name: 'Dr. Sunil Das', code: 'DR_SD' }) as Doctor;
-    const existing = await registerPatient(desk, { first_name: 'Ravi', last_name: 'Kumar' });
-    const someone = await registerPatient(desk);
-    await desk.post('/api/v1/appointments').send({ patient_id: someone.id, doctor_id: full.id, date: dayFromToday(0) }).expect(201);
-    const { phone } = (await desk.get(`/api/v1/patients/${existing.id}`).expect(200)).body;
-    const { page, watch } = await newUser();
-    await logIn(page, t.baseUrl, await t.account('reception'));
-
-    // Registering Ravi again (same phone, same first name in another case) answers with the existing record.
-    await page.click('[data-testid="register-open"]');
-    await page.fill('[data-testid="reg-first_name"]', 'RAVI');
-    await page.fill('[data-testid="reg-phone"]', phone);
-    await page.press('[data-testid="reg-phone"]', 'Enter');
-    await waitForText(page, '[data-testid="patient-name"]', 'Ravi Kumar');
-    await waitForText(page, '[data-testid="patient-note"]', /Already registered/);
-
-    // A full day: the API's message, next to the button; the next day with room is offered and books.
-    await page.selectOption('[data-testid="book-doctor"]', full.id);
-    await page.click('[data-testid="book-submit"]');
-    await page.waitForSelector('[data-testid="book-error"]', { timeout: 5000 });
-    expect(await page.getAttribute('[data-testid="book-error"]', 'data-code')).to.equal('CAPACITY_FULL');
-    expect(await page.textContent('[data-testid="book-error"]')).to.equal('This doctor-day is fully booked');
-    expect(await page.locator('[data-testid="booking-form"] [data-testid="book-error"]').count()).to.equal(1);
-    expect(await page.getAttribute('[data-testid="book-submit"]', 'aria-describedby')).to.equal('book-error');
-    await waitForText(page, '[data-testid="next-day-offer"]', /Next day with room/);
-    await page.click('[data-testid="book-next-day"]');
-    await waitForText(page, '[data-testid="booked-token"]', publicToken(full.code, 1));
-    const booked = (await desk.get(`/api/v1/patients/${existing.id}/appointments`).expect(200)).body.data;
-    expect(booked.map((a: { date: string; doctor_id: string }) => [a.date, a.doctor_id])).to.deep.equal([[dayFromToday(1), full.id]]);
-
-    // A validation error is shown at its field.
-    await page.click('[data-testid="result-done"]');
-    await page.click('[data-testid="register-open"]');
-    await page.fill('[data-testid="reg-first_name"]', 'Nobody');
-    await page.fill('[data-testid="reg-phone"]', '12');
-    await page.press('[data-testid="reg-phone"]', 'Enter');
-    await page.waitForSelector('#reg-phone-error', { timeout: 5000 });
-    expect(await page.getAttribute('[data-testid="reg-phone"]', 'aria-invalid')).to.equal('true');
-    expect(watch.problems).to.deep.equal([]);
-  });
-
-  it('when an admin mints a screen link, then its URL and QR code are shown once and the link works until revoked; accounts are created, reset and deactivated', async () => {
-    const doctor = await newDoctor(admin, 10, { name: 'Dr. Leela Pillai', code: 'DR_LP' }) as Doctor;
-    const { page, watch } = await newUser();
-    await logIn(page, t.baseUrl, await t.account('admin'));
-
-    await page.click('[data-testid="tab-screens"]');
-    await page.fill('[data-testid="screen-label"]', 'Waiting room TV');
-    await page.check(`[data-testid="screen-doctor-${doctor.id}"]`);
-    await page.click('[data-testid="mint-submit"]');
-    const url = await page.inputValue('[data-testid="minted-url"]', { timeout: 5000 });
-    expect(url).to.match(new RegExp(`^${t.baseUrl}/display/${doctor.id}#token=scr_[A-Za-z0-9_-]{43}$`));
-    expect(Number(await page.getAttribute('[data-testid="screen-qr"]', 'data-modules'))).to.be.greaterThan(20);
-    expect(await unnamedControls(page), 'controls without an accessible name (screens)').to.deep.equal([]);
-    const { page: tv } = await newUser();
-    await tv.goto(url);
-    await waitForText(tv, `[data-testid="doctor-name-${doctor.id}"]`, doctor.name, 10_000);
-
-    const row = page.locator('[data-testid="screen-row"]', { hasText: 'Waiting room TV' });
-    await row.locator('[data-testid="screen-revoke"]').click();
-    await row.locator('[data-testid="confirm-yes"]').click();
-    await page.waitForSelector('[data-testid="screen-row"] >> text=Waiting room TV', { state: 'detached', timeout: 5000 });
-    await tv.waitForSelector('[data-testid="error-state"]', { state: 'visible', timeout: 10_000 });
-
-    // Users: create, reset the password, deactivate; the API is the judge of each.
-    await page.click('[data-testid="tab-users"]');
-    const email = `desk2-${Date.now()}@clinic.example`;
-    await page.fill('[data-testid="user-email"]', email);
-    await page.fill('[data-testid="user-password"]', 'first password 1');
-    await page.click('[data-testid="user-submit"]');
-    const user = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
-    await user.waitFor({ timeout: 5000 });
-    await user.locator('[data-testid="user-reset"]').click();
-    await user.locator('[data-testid="user-new-password"]').fill('second password 2');
-    await user.locator('[data-testid="user-password-save"]').click();
-    await user.locator('text=Password changed.').waitFor({ timeout: 5000 });
-    await t.http.post('/api/v1/auth/login').send({ email, password: 'second password 2' }).expect(200);
-    expect(await unnamedControls(page), 'controls without an accessible name (users)').to.deep.equal([]);
-    await user.locator('[data-testid="user-toggle"]').click();
-    await page.waitForSelector(`[data-testid="user-row"][data-email="${email}"][data-active="false"]`, { timeout: 5000 });
-    await t.http.post('/api/v1/auth/login').send({ email, password: 'second password 2' }).expect(401);
-    expect(watch.problems).to.deep.equal([]);
   });
 });
 
