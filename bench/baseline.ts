@@ -1,11 +1,17 @@
 import type { PoolClient } from 'pg';
-import { BOOKING_CONTEXT_SQL, CREATE_DOCTOR_DAY_SQL, INSERT_BOOKING_SQL, LOCK_DOCTOR_DAY_SQL, type BookingContextRow } from '../server/appointments/doctor-day.sql';
+import {
+  BOOKING_CONTEXT_SQL,
+  CREATE_DOCTOR_DAY_SQL,
+  LOCK_DOCTOR_DAY_SQL,
+  type BookingContextRow,
+} from '../server/doctor-days/doctor-day.repository';
+import { INSERT_BOOKING_SQL } from '../server/appointments/appointments.repository';
 import { keyOwner } from '../server/appointments/idempotency';
 import { statement, valuesFor } from '../server/core/sql';
 
 /**
  * The floor the booking API is measured against: the same statements the booking service sends
- * (imported from doctor-day.sql.ts, so the two cannot drift), issued with node-postgres — no HTTP, no auth,
+ * (imported from the doctor-day and appointment repositories, so the two cannot drift), issued with node-postgres — no HTTP, no auth,
  * no ORM. Like the API, the statements under the lock run as named prepared statements.
  */
 
@@ -14,30 +20,63 @@ const LOCK = statement(LOCK_DOCTOR_DAY_SQL);
 const CREATE = statement(CREATE_DOCTOR_DAY_SQL);
 const INSERT = statement(INSERT_BOOKING_SQL);
 
-export interface DirectBooking { patientId: string; doctorId: string; date: string; actorId: string | null }
+export interface DirectBooking {
+  patientId: string;
+  doctorId: string;
+  date: string;
+  actorId: string | null;
+}
 
 /**
  * Books like `bookAppointment` without an idempotency key: the unlocked context read (409 when the day is
  * already full), then BEGIN, lock the capacity row (creating it on first use), the one-statement insert, COMMIT.
  * @returns 201 with the appointment JSON, or 409 when nothing was booked (full, or the patient already holds the day).
  */
-export async function bookDirect(client: PoolClient, b: DirectBooking): Promise<{ status: 201 | 409; body: Record<string, unknown> | null }> {
+export async function bookDirect(
+  client: PoolClient,
+  b: DirectBooking,
+): Promise<{ status: 201 | 409; body: Record<string, unknown> | null }> {
   const actorKey = keyOwner(b.actorId);
-  const { rows: [ctx] } = await client.query<BookingContextRow>(CONTEXT.text, valuesFor(CONTEXT, { ...b, actorKey, key: null }));
+  const {
+    rows: [ctx],
+  } = await client.query<BookingContextRow>(CONTEXT.text, valuesFor(CONTEXT, { ...b, actorKey, key: null }));
   if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) return { status: 409, body: null };
   await client.query('BEGIN');
   try {
-    const lock = () => client.query<{ capacity: number; booked_count: number }>({ name: LOCK.name, text: LOCK.text, values: valuesFor(LOCK, { ...b }) });
-    let { rows: [day] } = await lock();
+    const lock = () =>
+      client.query<{ capacity: number; booked_count: number }>({ name: LOCK.name, text: LOCK.text, values: valuesFor(LOCK, { ...b }) });
+    let {
+      rows: [day],
+    } = await lock();
     if (!day) {
       await client.query({ name: CREATE.name, text: CREATE.text, values: valuesFor(CREATE, { ...b }) });
-      ({ rows: [day] } = await lock());
+      ({
+        rows: [day],
+      } = await lock());
     }
-    if (!day || day.booked_count >= day.capacity) { await client.query('ROLLBACK'); return { status: 409, body: null }; }
-    const { rows: [row] } = await client.query<{ body: Record<string, unknown> }>({ name: INSERT.name, text: INSERT.text, values: valuesFor(INSERT, {
-      ...b, capacity: day.capacity, isWalkIn: false, actorId: b.actorId, actorType: b.actorId ? 'user' : null, actorKey, key: '',
-    }) });
-    if (!row) { await client.query('ROLLBACK'); return { status: 409, body: null }; }
+    if (!day || day.booked_count >= day.capacity) {
+      await client.query('ROLLBACK');
+      return { status: 409, body: null };
+    }
+    const {
+      rows: [row],
+    } = await client.query<{ body: Record<string, unknown> }>({
+      name: INSERT.name,
+      text: INSERT.text,
+      values: valuesFor(INSERT, {
+        ...b,
+        capacity: day.capacity,
+        isWalkIn: false,
+        actorId: b.actorId,
+        actorType: b.actorId ? 'user' : null,
+        actorKey,
+        key: '',
+      }),
+    });
+    if (!row) {
+      await client.query('ROLLBACK');
+      return { status: 409, body: null };
+    }
     await client.query('COMMIT');
     return { status: 201, body: row.body };
   } catch (err) {

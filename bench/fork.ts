@@ -12,8 +12,13 @@ export function runLoad<T>(name: string, msg: unknown): Promise<T> {
   const child = forkLoad(name);
   return new Promise<T>((resolve, reject) => {
     let answered = false;
-    child.once('message', (m) => { answered = true; resolve(m as T); });
-    child.once('exit', (code) => { if (!answered) reject(new Error(`load process ${name} exited with ${code}`)); });
+    child.once('message', (m) => {
+      answered = true;
+      resolve(m as T);
+    });
+    child.once('exit', (code) => {
+      if (!answered) reject(new Error(`load process ${name} exited with ${code}`));
+    });
     child.send(msg as object);
   });
 }
@@ -23,7 +28,10 @@ export function nextMessage<T>(child: ChildProcess): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`load process exited with ${code}`));
     child.once('exit', onExit);
-    child.once('message', (m) => { child.off('exit', onExit); resolve(m as T); });
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as T);
+    });
   });
 }
 
@@ -32,7 +40,9 @@ export function rssKb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : Number.NaN;
-  } catch { return Number.NaN; }
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** CPU time (user + system, ms) a process has used, from /proc/<pid>/stat; NaN where /proc is missing. */
@@ -41,7 +51,9 @@ export function cpuMs(pid: number): number {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch { return Number.NaN; }
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**
@@ -58,7 +70,9 @@ export function postgresCpuMs(): number {
       total += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
       const parent = fs.readFileSync(`/proc/${f[1]}/comm`, 'utf8').trim();
       if (parent !== 'postgres') total += ((Number(f[13]) + Number(f[14])) * 1000) / 100; // the postmaster: reaped children
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return total;
 }
@@ -70,7 +84,9 @@ export function machineTicks(): { busy: number; total: number } {
     const idle = f[3] + (f[4] ?? 0);
     const total = f.reduce((a, b) => a + b, 0);
     return { busy: total - idle, total };
-  } catch { return { busy: Number.NaN, total: Number.NaN }; }
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
 }
 
 /** How busy the machine is (% of all cores) over `ms`, before anything is measured: other work skews every figure. */
@@ -88,6 +104,10 @@ export function cpuAccount(serverPid: number): () => { server_ms: number; postgr
   const m0 = machineTicks();
   return () => {
     const m1 = machineTicks();
-    return { server_ms: cpuMs(serverPid) - s0, postgres_ms: postgresCpuMs() - p0, machine_busy_pct: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 };
+    return {
+      server_ms: cpuMs(serverPid) - s0,
+      postgres_ms: postgresCpuMs() - p0,
+      machine_busy_pct: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100,
+    };
   };
 }

@@ -5,7 +5,15 @@ import type { RealDayResult } from './sections/real-day';
 /** Everything one run measured; written to bench/results/latest.json. */
 export interface BenchReport {
   at: string;
-  machine: { cpus: number; cpu_model: string; node: string; postgres: string; database: 'embedded' | 'DATABASE_URL'; db_pool_max: string; busy_before_pct: number };
+  machine: {
+    cpus: number;
+    cpu_model: string;
+    node: string;
+    postgres: string;
+    database: 'embedded' | 'DATABASE_URL';
+    db_pool_max: string;
+    busy_before_pct: number;
+  };
   duration_ms_per_run: number;
   throughput: ThroughputRow[];
   rush?: RushResult;
@@ -25,36 +33,74 @@ export function judge(r: BenchReport): BenchReport['targets'] {
     const worst = Math.min(...rows.map((x) => x.ratio));
     t.push({ name: `API/baseline bookings, ${w}`, target: '≥ 0.50 at every concurrency', actual: `min ${f(worst, 2)}`, met: worst >= 0.5 });
   }
-  if (r.rush) t.push({ name: 'morning rush answered', target: '≤ 2000 ms, exactly 10 × 201', actual: `${f(r.rush.last_answer_ms)} ms, ${r.rush.ok ? 'exact' : 'WRONG COUNTS'}`, met: r.rush.ok && r.rush.last_answer_ms <= 2000 });
-  if (r.screens) t.push({ name: 'screen latency p99', target: '≤ 50 ms at 1,000 clients', actual: `${f(r.screens.event_ms.p99, 1)} ms`, met: r.screens.event_ms.p99 <= 50 && r.screens.connected === r.screens.clients });
-  if (r.real_day) t.push({ name: 'real day (replay)', target: '≤ 60 s, checks pass', actual: `${f(r.real_day.wall_s, 1)} s, ${r.real_day.ok ? 'pass' : 'FAIL'}`, met: r.real_day.ok && r.real_day.wall_s <= 60 });
+  if (r.rush)
+    t.push({
+      name: 'morning rush answered',
+      target: '≤ 2000 ms, exactly 10 × 201',
+      actual: `${f(r.rush.last_answer_ms)} ms, ${r.rush.ok ? 'exact' : 'WRONG COUNTS'}`,
+      met: r.rush.ok && r.rush.last_answer_ms <= 2000,
+    });
+  if (r.screens)
+    t.push({
+      name: 'screen latency p99',
+      target: '≤ 50 ms at 1,000 clients',
+      actual: `${f(r.screens.event_ms.p99, 1)} ms`,
+      met: r.screens.event_ms.p99 <= 50 && r.screens.connected === r.screens.clients,
+    });
+  if (r.real_day)
+    t.push({
+      name: 'real day (replay)',
+      target: '≤ 60 s, checks pass',
+      actual: `${f(r.real_day.wall_s, 1)} s, ${r.real_day.ok ? 'pass' : 'FAIL'}`,
+      met: r.real_day.ok && r.real_day.wall_s <= 60,
+    });
   return t;
 }
 
 /** The one table of a run, as Markdown (it reads on a terminal and pastes into the README). */
 export function renderTable(r: BenchReport): string {
   const out: string[] = [];
-  out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpu_model}; Node ${r.machine.node}; ${r.machine.postgres} (${r.machine.database}); DB_POOL_MAX ${r.machine.db_pool_max}; machine busy before the run: ${f(r.machine.busy_before_pct)} % (other work on the machine skews every figure)`, '');
+  out.push(
+    `Machine: ${r.machine.cpus} × ${r.machine.cpu_model}; Node ${r.machine.node}; ${r.machine.postgres} (${r.machine.database}); DB_POOL_MAX ${r.machine.db_pool_max}; machine busy before the run: ${f(r.machine.busy_before_pct)} % (other work on the machine skews every figure)`,
+    '',
+  );
   if (r.throughput.length) {
     out.push(`Booking throughput (${r.duration_ms_per_run / 1000} s per cell)`, '');
-    out.push('| workload | concurrency | API bookings/s | API p50 / p99 ms | baseline (pg) bookings/s | baseline p50 / p99 ms | API / baseline | CPU ms per API booking: server + PostgreSQL | PostgreSQL CPU ms per baseline booking | machine busy API / baseline |');
+    out.push(
+      '| workload | concurrency | API bookings/s | API p50 / p99 ms | baseline (pg) bookings/s | baseline p50 / p99 ms | API / baseline | CPU ms per API booking: server + PostgreSQL | PostgreSQL CPU ms per baseline booking | machine busy API / baseline |',
+    );
     out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const x of r.throughput) {
-      out.push(`| ${x.workload === 'hot' ? 'one hot doctor-day' : '100 doctors'} | ${x.concurrency} | ${f(x.api.per_s)} | ${f(x.api.p50_ms, 1)} / ${f(x.api.p99_ms, 1)} | ${f(x.baseline.per_s)} | ${f(x.baseline.p50_ms, 1)} / ${f(x.baseline.p99_ms, 1)} | ${f(x.ratio, 2)} | ${f(x.api.server_ms_per_booking, 2)} + ${f(x.api.postgres_ms_per_booking, 2)} | ${f(x.baseline.postgres_ms_per_booking, 2)} | ${f(x.api.machine_busy_pct)} % / ${f(x.baseline.machine_busy_pct)} % |`);
+      out.push(
+        `| ${x.workload === 'hot' ? 'one hot doctor-day' : '100 doctors'} | ${x.concurrency} | ${f(x.api.per_s)} | ${f(x.api.p50_ms, 1)} / ${f(x.api.p99_ms, 1)} | ${f(x.baseline.per_s)} | ${f(x.baseline.p50_ms, 1)} / ${f(x.baseline.p99_ms, 1)} | ${f(x.ratio, 2)} | ${f(x.api.server_ms_per_booking, 2)} + ${f(x.api.postgres_ms_per_booking, 2)} | ${f(x.baseline.postgres_ms_per_booking, 2)} | ${f(x.api.machine_busy_pct)} % / ${f(x.baseline.machine_busy_pct)} % |`,
+      );
     }
     out.push('');
   }
-  if (r.rush) out.push(`Morning rush: ${r.rush.requests} bookings at once, capacity ${r.rush.capacity} → ${r.rush.created} × 201, ${r.rush.conflicts} × 409, ${r.rush.server_errors} × 5xx/network${Object.keys(r.rush.other).length ? ` ${JSON.stringify(r.rush.other)}` : ''}; last answer after ${f(r.rush.last_answer_ms)} ms (answer latency p50 ${f(r.rush.p50_ms)} ms, p99 ${f(r.rush.p99_ms)} ms)`, '');
+  if (r.rush)
+    out.push(
+      `Morning rush: ${r.rush.requests} bookings at once, capacity ${r.rush.capacity} → ${r.rush.created} × 201, ${r.rush.conflicts} × 409, ${r.rush.server_errors} × 5xx/network${Object.keys(r.rush.other).length ? ` ${JSON.stringify(r.rush.other)}` : ''}; last answer after ${f(r.rush.last_answer_ms)} ms (answer latency p50 ${f(r.rush.p50_ms)} ms, p99 ${f(r.rush.p99_ms)} ms)`,
+      '',
+    );
   if (r.screens) {
     const s = r.screens;
-    out.push(`Screen latency: ${s.connected}/${s.clients} Socket.IO clients in ${s.rooms} rooms, ${s.changes} changes at ${s.changes_per_s}/s, ${s.deliveries}/${s.expected_deliveries} events delivered`);
-    out.push(`  REST send → queue:updated at each screen: p50 ${f(s.event_ms.p50, 1)} ms, p95 ${f(s.event_ms.p95, 1)} ms, p99 ${f(s.event_ms.p99, 1)} ms (max ${f(s.event_ms.max, 1)})`);
-    out.push(`  REST round trip alone:                    p50 ${f(s.rest_ms.p50, 1)} ms, p95 ${f(s.rest_ms.p95, 1)} ms, p99 ${f(s.rest_ms.p99, 1)} ms`);
+    out.push(
+      `Screen latency: ${s.connected}/${s.clients} Socket.IO clients in ${s.rooms} rooms, ${s.changes} changes at ${s.changes_per_s}/s, ${s.deliveries}/${s.expected_deliveries} events delivered`,
+    );
+    out.push(
+      `  REST send → queue:updated at each screen: p50 ${f(s.event_ms.p50, 1)} ms, p95 ${f(s.event_ms.p95, 1)} ms, p99 ${f(s.event_ms.p99, 1)} ms (max ${f(s.event_ms.max, 1)})`,
+    );
+    out.push(
+      `  REST round trip alone:                    p50 ${f(s.rest_ms.p50, 1)} ms, p95 ${f(s.rest_ms.p95, 1)} ms, p99 ${f(s.rest_ms.p99, 1)} ms`,
+    );
     out.push(`  server RSS ${f(s.rss_before_mb)} → ${f(s.rss_after_mb)} MB: ${f(s.kb_per_client, 1)} kB per connected client`, '');
   }
   if (r.real_day) {
     const d = r.real_day;
-    out.push(`Real day: replay of ${d.csv} at full speed: ${f(d.wall_s, 1)} s, ${d.ok ? 'all checks pass' : `FAILED: ${d.failed_checks.join('; ')}`}; booking p50 ${f(d.booking_p50_ms, 1)} ms / p99 ${f(d.booking_p99_ms, 1)} ms, check-in p50 ${f(d.checkin_p50_ms, 1)} ms`, '');
+    out.push(
+      `Real day: replay of ${d.csv} at full speed: ${f(d.wall_s, 1)} s, ${d.ok ? 'all checks pass' : `FAILED: ${d.failed_checks.join('; ')}`}; booking p50 ${f(d.booking_p50_ms, 1)} ms / p99 ${f(d.booking_p99_ms, 1)} ms, check-in p50 ${f(d.checkin_p50_ms, 1)} ms`,
+      '',
+    );
   }
   out.push('| target | goal | this run | met |', '| --- | --- | --- | --- |');
   for (const t of r.targets) out.push(`| ${t.name} | ${t.target} | ${t.actual} | ${t.met ? 'yes' : 'NO'} |`);

@@ -31,7 +31,11 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 async function postgresVersion(url: string): Promise<string> {
   const c = new Client({ connectionString: url });
   await c.connect();
-  try { return (await c.query<{ v: string }>("SELECT 'PostgreSQL ' || current_setting('server_version') AS v")).rows[0].v; } finally { await c.end(); }
+  try {
+    return (await c.query<{ v: string }>("SELECT 'PostgreSQL ' || current_setting('server_version') AS v")).rows[0].v;
+  } finally {
+    await c.end();
+  }
 }
 
 async function main(): Promise<void> {
@@ -54,10 +58,19 @@ async function main(): Promise<void> {
     const password = randomBytes(18).toString('base64url');
     const profDir = path.join(root, 'bench', 'results', 'prof');
     log('starting the server…');
-    server = await startServer({
-      ...process.env, DATABASE_URL: databaseUrl, PORT: '0', DATA_DIR: tmp, LOG_LEVEL: 'warn',
-      JWT_SECRET: randomBytes(32).toString('base64url'), ADMIN_EMAIL: email, ADMIN_PASSWORD: password,
-    }, { nodeArgs: process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [] });
+    server = await startServer(
+      {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        DATA_DIR: tmp,
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: randomBytes(32).toString('base64url'),
+        ADMIN_EMAIL: email,
+        ADMIN_PASSWORD: password,
+      },
+      { nodeArgs: process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [] },
+    );
     const url = server.url;
     const serverPid = server.child.pid!;
     const token = await login(url, email, password);
@@ -70,10 +83,17 @@ async function main(): Promise<void> {
     const report: BenchReport = {
       at: new Date().toISOString(),
       machine: {
-        cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model.trim() ?? '?', node: process.version, postgres: await postgresVersion(databaseUrl),
-        database: db ? 'embedded' : 'DATABASE_URL', db_pool_max: process.env.DB_POOL_MAX ?? '20 (default)', busy_before_pct: busyBefore,
+        cpus: os.cpus().length,
+        cpu_model: os.cpus()[0]?.model.trim() ?? '?',
+        node: process.version,
+        postgres: await postgresVersion(databaseUrl),
+        database: db ? 'embedded' : 'DATABASE_URL',
+        db_pool_max: process.env.DB_POOL_MAX ?? '20 (default)',
+        busy_before_pct: busyBefore,
       },
-      duration_ms_per_run: durationMs, throughput: [], targets: [],
+      duration_ms_per_run: durationMs,
+      throughput: [],
+      targets: [],
     };
     if (sections.has('booking')) {
       log('1. booking throughput: API vs node-postgres baseline');
@@ -85,7 +105,18 @@ async function main(): Promise<void> {
     }
     if (sections.has('screens')) {
       log('3. screen latency');
-      report.screens = await screenLatency({ url, token, api, serverPid, data, clients: 1000, workers: 4, ratePerSecond: 50, durationMs: 20_000, log });
+      report.screens = await screenLatency({
+        url,
+        token,
+        api,
+        serverPid,
+        data,
+        clients: 1000,
+        workers: 4,
+        ratePerSecond: 50,
+        durationMs: 20_000,
+        log,
+      });
     }
     if (sections.has('replay')) {
       if (fs.existsSync(csv)) {

@@ -1,4 +1,4 @@
-import { ApiClient, pool } from '../scripts/replay/http-client';
+import { type ApiClient, pool } from '../scripts/replay/http-client';
 
 /** Rows the bench creates through the API before it measures anything. */
 export interface BenchData {
@@ -25,18 +25,49 @@ export function tokenSubject(token: string): string {
  * Creates `hot` doctors and `spread` doctors with capacity 500, one rush doctor with capacity 10 (all working
  * every day) and `patients` patients, 16 requests at a time.
  */
-export async function createBenchData(api: ApiClient, token: string, n: { hot: number; spread: number; patients: number }): Promise<BenchData> {
+export async function createBenchData(
+  api: ApiClient,
+  token: string,
+  n: { hot: number; spread: number; patients: number },
+): Promise<BenchData> {
   const tag = Date.now().toString(36).slice(-5).toUpperCase();
-  const doctor = (code: string, capacity: number) => must<{ id: string }>('create doctor', api.call('setup', 'POST', '/api/v1/doctors', {
-    name: `Bench ${code}`, code, specialty: 'Primary care', default_daily_capacity: capacity, working_days: [1, 2, 3, 4, 5, 6, 7],
-  })).then((d) => d.id);
-  const hotDoctorIds = await pool(Array.from({ length: n.hot }, (_, i) => i), 16, (i) => doctor(`BH${tag}_${i}`, 500));
-  const spreadDoctorIds = await pool(Array.from({ length: n.spread }, (_, i) => i), 16, (i) => doctor(`BS${tag}_${i}`, 500));
+  const doctor = (code: string, capacity: number) =>
+    must<{ id: string }>(
+      'create doctor',
+      api.call('setup', 'POST', '/api/v1/doctors', {
+        name: `Bench ${code}`,
+        code,
+        specialty: 'Primary care',
+        default_daily_capacity: capacity,
+        working_days: [1, 2, 3, 4, 5, 6, 7],
+      }),
+    ).then((d) => d.id);
+  const hotDoctorIds = await pool(
+    Array.from({ length: n.hot }, (_, i) => i),
+    16,
+    (i) => doctor(`BH${tag}_${i}`, 500),
+  );
+  const spreadDoctorIds = await pool(
+    Array.from({ length: n.spread }, (_, i) => i),
+    16,
+    (i) => doctor(`BS${tag}_${i}`, 500),
+  );
   const rushDoctorId = await doctor(`BR${tag}`, 10);
   const seed = Date.now() % 100_000;
-  const patientIds = await pool(Array.from({ length: n.patients }, (_, i) => i), 16, (i) => must<{ id: string }>('register patient', api.call('setup', 'POST', '/api/v1/patients', {
-    first_name: 'Bench', last_name: `${tag}-${i}`, age: 30 + (i % 50), phone: `+918${String((seed * 10_007 + i) % 1_000_000_000).padStart(9, '0')}`,
-  })).then((p) => p.id));
+  const patientIds = await pool(
+    Array.from({ length: n.patients }, (_, i) => i),
+    16,
+    (i) =>
+      must<{ id: string }>(
+        'register patient',
+        api.call('setup', 'POST', '/api/v1/patients', {
+          first_name: 'Bench',
+          last_name: `${tag}-${i}`,
+          age: 30 + (i % 50),
+          phone: `+918${String((seed * 10_007 + i) % 1_000_000_000).padStart(9, '0')}`,
+        }),
+      ).then((p) => p.id),
+  );
   const today = (await must<{ date: string }>('read today', api.call('setup', 'GET', `/api/v1/doctors/${rushDoctorId}/queue/public`))).date;
   return { adminId: tokenSubject(token), today, patientIds, hotDoctorIds, spreadDoctorIds, rushDoctorId };
 }

@@ -29,7 +29,9 @@ export const up: Migration = async ({ context: qi }) => {
       )`);
     // Backstops for the locked booking path: one active appointment per slot, one per patient per doctor-day.
     await q(`CREATE UNIQUE INDEX appointments_active_slot_key ON appointments (doctor_id, date, slot) WHERE status <> 'cancelled'`);
-    await q(`CREATE UNIQUE INDEX appointments_active_patient_key ON appointments (patient_id, doctor_id, date) WHERE status <> 'cancelled'`);
+    await q(
+      `CREATE UNIQUE INDEX appointments_active_patient_key ON appointments (patient_id, doctor_id, date) WHERE status <> 'cancelled'`,
+    );
     await q('CREATE INDEX appointments_patient_idx ON appointments (patient_id, date)');
     await q(`
       CREATE TABLE appointment_events (

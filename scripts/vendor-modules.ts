@@ -9,7 +9,10 @@ export interface VendoredModule {
   file: string;
   /** File name written in the vendor folder. */
   as: string;
-  /** Bare import specifiers rewritten to relative ones (a browser cannot resolve `from "preact"` without an import map, and an import map would be an inline script). */
+  /**
+   * Bare import specifiers rewritten to relative ones (a browser cannot resolve `from "preact"` without an import
+   * map, and an import map would be an inline script).
+   */
   imports?: Record<string, string>;
 }
 
@@ -36,8 +39,9 @@ export function vendorModules(root: string, outDir: string, modules: VendoredMod
     const pkgDir = path.join(root, 'node_modules', m.pkg);
     const src = path.join(pkgDir, m.file);
     if (!fs.existsSync(src)) throw new Error(`vendor: ${m.pkg}/${m.file} not found; run npm ci`);
-    const code = fs.readFileSync(src, 'utf8')
-      .replace(BARE_IMPORT, (all, kw: string, q: string, spec: string) => {
+    const code = fs
+      .readFileSync(src, 'utf8')
+      .replace(BARE_IMPORT, (_all, kw: string, q: string, spec: string) => {
         const to = m.imports?.[spec];
         if (!to) throw new Error(`vendor: ${m.pkg}/${m.file} imports "${spec}", which has no mapping`);
         return `${kw}${q}${to}${q}`;

@@ -10,13 +10,15 @@ const DEMO = [
 export const up: Migration = async ({ context: qi }) => {
   for (const d of DEMO) {
     await qi.sequelize.query(
-      `INSERT INTO doctors (name, code, specialty) VALUES (:name, :code, :specialty) ON CONFLICT (upper(code)) DO NOTHING`,
-      { replacements: d },
+      `INSERT INTO doctors (name, code, specialty) VALUES ($name, $code, $specialty) ON CONFLICT (upper(code)) DO NOTHING`,
+      { bind: d },
     );
   }
 };
 
 export const down: Migration = async ({ context: qi }) => {
-  await qi.sequelize.query(`DELETE FROM doctors WHERE code IN (:codes) AND NOT EXISTS (SELECT 1 FROM doctor_availability a WHERE a.doctor_id = doctors.id)`,
-    { replacements: { codes: DEMO.map((d) => d.code) } });
+  await qi.sequelize.query(
+    `DELETE FROM doctors WHERE code = ANY($codes::text[]) AND NOT EXISTS (SELECT 1 FROM doctor_availability a WHERE a.doctor_id = doctors.id)`,
+    { bind: { codes: DEMO.map((d) => d.code) } },
+  );
 };

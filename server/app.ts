@@ -4,32 +4,28 @@ import { Server as IoServer } from 'socket.io';
 import swaggerUi from 'swagger-ui-express';
 import helmet from 'helmet';
 import cors from 'cors';
+import type { Pool as PgPool } from 'pg';
 import type { Sequelize } from 'sequelize-typescript';
 import type { Config } from './core/config';
 import { createLogger, type Logger } from './core/logger';
 import { createSequelize } from './core/db';
 import { migrateUp } from './core/migrator';
 import { errorHandler, jsonBody, mountedAt, notFoundHandler, requestId, requestLog } from './core/http';
-import { createHttpDrainer, runShutdownHooks, sendSocketsElsewhere, type ShutdownHook } from './core/shutdown';
+import { createHttpDrainer, runShutdownHooks } from './core/shutdown';
 import { buildOpenApi } from './core/openapi';
-import type { AppContext } from './core/context';
+import { sendSocketsElsewhere, type LiveServer } from './live/live.server';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './live/live.events';
 import { models } from './models';
-import { apiRouters, publicApiRouters } from './routes';
-import { healthRouter } from './health/health.routes';
-import { displayRouter } from './display/display.routes';
-import { consoleRouter } from './console/console.routes';
-import { purgeExpiredKeys } from './appointments/idempotency';
-import { createQueuePublisher } from './queue/queue.publisher';
+import { createServices, type Services } from './services';
+import { apiRouters, publicApiRouters, rootRouters } from './routes';
 import { registerQueueSocket } from './queue/queue.socket';
 import { useSocketAdapter } from './queue/socket-adapter';
-import type { Pool as PgPool } from 'pg';
 import { runSeeders } from './cli/seed-runner';
 import { authenticate } from './auth/authenticate';
 import { registerActorRooms, socketAuth } from './auth/socket-auth';
-import { bootstrapAccounts, type BootstrapAccount } from './auth/bootstrap';
+import type { BootstrapAccount } from './users/bootstrap';
 import { createMetrics } from './metrics/metrics';
 import { httpMetrics } from './metrics/http-metrics';
-import { metricsRouter } from './metrics/metrics.routes';
 
 export interface CreateAppOptions {
   /** A logger to use instead of a console one (tests pass one with a memory transport). */
@@ -55,11 +51,15 @@ export interface CreateAppOptions {
 export interface App {
   app: express.Express;
   server: http.Server;
-  io: IoServer;
+  io: LiveServer;
   sequelize: Sequelize;
   logger: Logger;
-  ctx: AppContext;
-  /** Migrates (under the advisory lock), seeds if asked, creates the first accounts when none exist, and listens on `port` (default `config.port`; 0 = random). Resolves to the bound port. */
+  /** The app's services, built once by the composition root (server/services.ts). */
+  ctx: Services;
+  /**
+   * Migrates (under the advisory lock), seeds if asked, creates the first accounts when none exist, and listens
+   * on `port` (default `config.port`; 0 = random). Resolves to the bound port.
+   */
   start(port?: number): Promise<number>;
   /**
    * Graceful stop, bounded by `config.shutdownTimeoutMs` per phase: stops accepting connections; tells
@@ -75,28 +75,43 @@ export interface App {
  * Does no I/O until `start()`. `config.databaseUrl` must be set (main.ts starts the embedded database first).
  */
 export function createApp(config: Config, options: CreateAppOptions = {}): App {
-  if (!config.databaseUrl) throw new Error('createApp needs config.databaseUrl');
-  if (!config.jwtSecret) throw new Error('createApp needs config.jwtSecret');
+  const { databaseUrl, jwtSecret } = config;
+  if (!databaseUrl) throw new Error('createApp needs config.databaseUrl');
+  if (!jwtSecret) throw new Error('createApp needs config.jwtSecret');
   const logger = options.logger ?? createLogger(config.logLevel);
   const sequelize = createSequelize({
-    url: config.databaseUrl, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, models, logger,
+    url: databaseUrl,
+    poolMax: config.dbPoolMax,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    models,
+    logger,
   });
   const app = express();
   const server = http.createServer(app);
-  const io = new IoServer(server, { serveClient: true, cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined });
-  const metrics = createMetrics(sequelize);
-  const shutdownHooks: ShutdownHook[] = [];
-  const drainer = createHttpDrainer(server, logger);
-  const queue = createQueuePublisher({
-    sequelize, io, logger, databaseUrl: config.databaseUrl, relayIntervalMs: config.relayIntervalMs, heartbeatIntervalMs: config.heartbeatIntervalMs,
-    suppressAfterCommit: options.suppressAfterCommitPublish,
-    onBacklog: (backlog, lagSeconds) => { metrics.outboxBacklog.set(backlog); metrics.outboxLagSeconds.set(lagSeconds); },
+  const io: LiveServer = new IoServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(server, {
+    serveClient: true,
+    cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined,
   });
-  const ctx: AppContext = { config, logger, sequelize, io, queue, metrics, onShutdown: (hook) => { shutdownHooks.push(hook); } };
-  ctx.onShutdown(() => queue.stop()); // drain the outbox while the pool is still open
-  io.use(socketAuth(ctx));
+  const metrics = createMetrics(sequelize);
+  const drainer = createHttpDrainer(server, logger);
+  const ctx = createServices({
+    config: { ...config, databaseUrl, jwtSecret },
+    logger,
+    sequelize,
+    io,
+    metrics,
+    suppressAfterCommitPublish: options.suppressAfterCommitPublish,
+  });
+  ctx.onShutdown(() => ctx.publisher.stop()); // drain the outbox while the pool is still open
+  io.use(socketAuth(ctx.resolveActor, logger));
   registerActorRooms(io);
-  registerQueueSocket(io, { sequelize, clinicTimezone: config.clinicTimezone, logger, screens: metrics.connectedScreens });
+  registerQueueSocket(io, {
+    repo: ctx.repos.queue,
+    clinicTimezone: config.clinicTimezone,
+    today: ctx.today,
+    logger,
+    screens: metrics.connectedScreens,
+  });
 
   app.disable('x-powered-by');
   app.set('etag', false); // API answers are small and not cached; hashing each body is wasted work
@@ -109,21 +124,25 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   // The CSP string is built once here (helmet would rebuild it on every request).
   // No upgrade-insecure-requests: a clinic LAN may serve plain HTTP, with TLS (if any) at a proxy.
   const csp = Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives())
-    .filter(([k]) => k !== 'upgrade-insecure-requests').map(([k, v]) => `${k} ${[...(v as Iterable<string>)].join(' ')}`).join(';');
+    .filter(([k]) => k !== 'upgrade-insecure-requests')
+    .map(([k, v]) => `${k} ${[...(v as Iterable<string>)].join(' ')}`)
+    .join(';');
   app.use(helmet({ contentSecurityPolicy: false }));
-  app.use((_req, res, next) => { res.setHeader('Content-Security-Policy', csp); next(); });
+  app.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', csp);
+    next();
+  });
   app.use(cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   app.use(jsonBody());
 
-  app.use(healthRouter(ctx));
-  app.use(metricsRouter(ctx));
-  app.use(displayRouter(ctx));
-  app.use(consoleRouter(ctx));
+  for (const makeRouter of rootRouters) app.use(makeRouter(ctx));
   const openapi = buildOpenApi();
-  app.get('/openapi.json', (_req, res) => { res.json(openapi); });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Clinic front desk API' }));
   for (const makeRouter of publicApiRouters) app.use('/api/v1', mountedAt(), makeRouter(ctx));
-  app.use('/api/v1', authenticate(config.jwtSecret));
+  app.use('/api/v1', authenticate(ctx.resolveActor));
   for (const makeRouter of apiRouters) app.use('/api/v1', mountedAt(), makeRouter(ctx));
 
   app.use(notFoundHandler());
@@ -139,14 +158,19 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     sendSocketsElsewhere(io);
     const forced = await draining;
     for (const timer of timers) clearInterval(timer);
-    await runShutdownHooks(shutdownHooks, timeoutMs, logger);
+    await runShutdownHooks(ctx.shutdownHooks, timeoutMs, logger);
     await new Promise<void>((resolve) => io.close(() => resolve())); // adapters; the HTTP server is already closed
     await adapterPool?.end().catch(() => {});
     await sequelize.close();
     logger.info('stopped', { duration_ms: Date.now() - started, connections_forced_closed: forced });
   };
   return {
-    app, server, io, sequelize, logger, ctx,
+    app,
+    server,
+    io,
+    sequelize,
+    logger,
+    ctx,
     async start(port = config.port) {
       if (options.migrate !== false) {
         const applied = await migrateUp(sequelize, logger);
@@ -154,17 +178,24 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
       }
       if (options.seed) await runSeeders(sequelize, logger);
       if (options.bootstrap !== false) {
-        const created = await bootstrapAccounts(sequelize, config, logger, options.demoAccounts ?? false);
+        const created = await ctx.bootstrap(options.demoAccounts ?? false);
         if (created.length) options.onAccountsCreated?.(created);
       }
-      timers.push(setInterval(() => {
-        purgeExpiredKeys(sequelize).catch((err) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
-      }, 3_600_000).unref());
-      if (config.socketAdapter === 'postgres') adapterPool = useSocketAdapter(io, config.databaseUrl!, logger);
-      queue.start();
+      timers.push(
+        setInterval(() => {
+          ctx.repos.idempotency
+            .purgeExpired()
+            .catch((err: unknown) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
+        }, 3_600_000).unref(),
+      );
+      if (config.socketAdapter === 'postgres') adapterPool = useSocketAdapter(io, databaseUrl, logger);
+      ctx.publisher.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, () => { server.off('error', reject); resolve(); });
+        server.listen(port, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
       return (server.address() as { port: number }).port;
     },

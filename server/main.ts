@@ -4,12 +4,16 @@ import { createLogger } from './core/logger';
 import { resolveDatabase } from './core/database-url';
 import { createApp } from './app';
 import { resolveJwtSecret } from './auth/jwt-secret';
-import type { BootstrapAccount } from './auth/bootstrap';
+import type { BootstrapAccount } from './users/bootstrap';
 
 /** The demo accounts, printed once (on the start that created them); passwords are never logged. */
 function printAccounts(accounts: BootstrapAccount[]): void {
-  const lines = accounts.map((a) => `    ${a.role.padEnd(10)} ${a.email.padEnd(24)} ${a.password}${a.doctor_code ? `   (doctor ${a.doctor_code})` : ''}`);
-  process.stdout.write(`\n  First start: staff accounts created. Note these passwords now; they are not shown again.\n${lines.join('\n')}\n`);
+  const lines = accounts.map(
+    (a) => `    ${a.role.padEnd(10)} ${a.email.padEnd(24)} ${a.password}${a.doctor_code ? `   (doctor ${a.doctor_code})` : ''}`,
+  );
+  process.stdout.write(
+    `\n  First start: staff accounts created. Note these passwords now; they are not shown again.\n${lines.join('\n')}\n`,
+  );
 }
 
 /** The only place that reads the environment and starts things. */
@@ -34,13 +38,18 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const db = await resolveDatabase(config, logger);
-  const app = createApp({ ...config, databaseUrl: db.url, jwtSecret }, {
-    logger,
-    seed: db.embedded,
-    demoAccounts: db.embedded,
-    // Only the ADMIN_PASSWORD the operator chose would be echoed otherwise; print generated ones only.
-    onAccountsCreated: (accounts) => { if (!config.adminPassword) printAccounts(accounts); },
-  });
+  const app = createApp(
+    { ...config, databaseUrl: db.url, jwtSecret },
+    {
+      logger,
+      seed: db.embedded,
+      demoAccounts: db.embedded,
+      // Only the ADMIN_PASSWORD the operator chose would be echoed otherwise; print generated ones only.
+      onAccountsCreated: (accounts) => {
+        if (!config.adminPassword) printAccounts(accounts);
+      },
+    },
+  );
   let port: number;
   try {
     port = await app.start();
@@ -59,7 +68,13 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     // Last resort: app.stop() bounds the request drain and the hooks by SHUTDOWN_TIMEOUT_MS each.
-    const timer = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, 2 * config.shutdownTimeoutMs + 5000);
+    const timer = setTimeout(
+      () => {
+        logger.error('shutdown timed out');
+        process.exit(1);
+      },
+      2 * config.shutdownTimeoutMs + 5000,
+    );
     timer.unref();
     try {
       await app.stop();

@@ -1,30 +1,50 @@
 import type { Router } from 'express';
-import type { AppContext } from './core/context';
-import { authRouter, loginRouter } from './auth/auth.routes';
+import type { Services } from './services';
+import { loginRouter } from './auth/auth.routes';
 import { usersRouter } from './users/users.routes';
 import { displayTokensRouter } from './display-tokens/display-tokens.routes';
 import { patientsRouter } from './patients/patients.routes';
 import { doctorsRouter } from './doctors/doctors.routes';
+import { doctorDaysRouter } from './doctor-days/doctor-days.routes';
 import { availabilityRouter } from './availability/availability.routes';
 import { appointmentsRouter } from './appointments/appointments.routes';
 import { queueRouter } from './queue/queue.routes';
+import { healthRouter } from './health/health.routes';
+import { metricsRouter } from './metrics/metrics.routes';
+import { displayRouter } from './display/display.routes';
+import { consoleRouter } from './console/console.routes';
 
-/** Routers mounted under `/api/v1` before authentication: the only routes reachable without a token. */
-export const publicApiRouters: Array<(ctx: AppContext) => Router> = [
-  loginRouter,
+/** A router made from the app's services; each router takes only what it uses. */
+export type RouterFactory = (s: Services) => Router;
+
+/** Routers mounted at the root, before anything else: health, metrics, the waiting-room page, the staff console. Public (metrics may need its token). */
+export const rootRouters: RouterFactory[] = [
+  (s) => healthRouter({ sequelize: s.sequelize, logger: s.logger }),
+  (s) => metricsRouter({ metrics: s.metrics, metricsToken: s.config.metricsToken }),
+  () => displayRouter(),
+  () => consoleRouter(),
 ];
+
+/** Routers mounted under `/api/v1` before authentication: the only API routes reachable without a token. */
+export const publicApiRouters: RouterFactory[] = [(s) => loginRouter({ auth: s.auth, loginRateLimit: s.config.loginRateLimit })];
 
 /**
  * Feature routers mounted under `/api/v1` after authentication (a staff JWT or screen token is required;
  * each route's guard then checks the role). The route-documentation and authorization-matrix tests walk these.
  */
-export const apiRouters: Array<(ctx: AppContext) => Router> = [
-  authRouter,
-  usersRouter,
-  displayTokensRouter,
-  patientsRouter,
-  doctorsRouter,
-  availabilityRouter,
-  appointmentsRouter,
-  queueRouter,
+export const apiRouters: RouterFactory[] = [
+  (s) => usersRouter({ users: s.users }),
+  (s) => displayTokensRouter({ displayTokens: s.displayTokens }),
+  (s) => patientsRouter({ patients: s.patients }),
+  (s) => doctorsRouter({ doctors: s.doctors }),
+  (s) => doctorDaysRouter({ doctorDays: s.doctorDays }),
+  (s) => availabilityRouter({ availability: s.availability }),
+  (s) => appointmentsRouter({ booking: s.booking, appointments: s.appointments, bookingCounter: s.metrics.bookings }),
+  (s) =>
+    queueRouter({
+      queue: s.queue,
+      appointments: s.appointments,
+      today: s.today,
+      counters: { bookings: s.metrics.bookings, checkins: s.metrics.checkins, queueCalls: s.metrics.queueCalls },
+    }),
 ];

@@ -22,20 +22,23 @@ async function run(load: BookingLoad): Promise<LoadResult> {
 
   if (load.kind === 'burst') {
     const pool = new HttpPool(load.url, { connections: load.count, pipelining: 1 });
-    await Promise.all(Array.from({ length: load.count }, async (_, i) => {
-      const t0 = performance.now();
-      try {
-        const res = await pool.request({
-          path: '/api/v1/appointments', method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${load.token}` },
-          body: JSON.stringify(toBody(load.plan, i)),
-        });
-        const text = await res.body.text();
-        note(res.statusCode, performance.now() - t0, res.statusCode >= 500 ? text.slice(0, 200) : undefined);
-      } catch (err) {
-        note('network', performance.now() - t0, (err as Error).message);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: load.count }, async (_, i) => {
+        const t0 = performance.now();
+        try {
+          const res = await pool.request({
+            path: '/api/v1/appointments',
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${load.token}` },
+            body: JSON.stringify(toBody(load.plan, i)),
+          });
+          const text = await res.body.text();
+          note(res.statusCode, performance.now() - t0, res.statusCode >= 500 ? text.slice(0, 200) : undefined);
+        } catch (err) {
+          note('network', performance.now() - t0, (err as Error).message);
+        }
+      }),
+    );
     const elapsedMs = performance.now() - started;
     await pool.close();
     return { count: load.count, elapsedMs, statuses, latencies, errors };
@@ -50,7 +53,8 @@ async function run(load: BookingLoad): Promise<LoadResult> {
         const t0 = performance.now();
         try {
           const res = await pool.request({
-            path: '/api/v1/appointments', method: 'POST',
+            path: '/api/v1/appointments',
+            method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${load.token}` },
             body: JSON.stringify(toBody(load.plan, i)),
           });
@@ -97,6 +101,9 @@ function toBody(plan: BookingLoad['plan'], i: number) {
 process.once('message', (load: BookingLoad) => {
   run(load).then(
     (result) => process.send!(result, () => process.exit(0)),
-    (err) => { process.stderr.write(`load failed: ${(err as Error).stack}\n`); process.exit(1); },
+    (err) => {
+      process.stderr.write(`load failed: ${(err as Error).stack}\n`);
+      process.exit(1);
+    },
   );
 });

@@ -6,29 +6,46 @@ import { wallNow } from './protocol';
  * with at most one change in flight per doctor, so the k-th successful change of a doctor is version base + k.
  * It records the wall-clock send time of each (doctor, version) and the REST round trip of each change.
  */
-export interface DriverDoctor { id: string; entries: Array<{ appointmentId: string; patientId: string }> }
-export interface DriverLoad { url: string; token: string; date: string; ratePerSecond: number; durationMs: number; doctors: DriverDoctor[] }
-export interface DriverResult { sends: Array<[string, number, number]>; rttMs: number[]; statuses: Record<string, number>; errors: string[] }
+export interface DriverDoctor {
+  id: string;
+  entries: Array<{ appointmentId: string; patientId: string }>;
+}
+export interface DriverLoad {
+  url: string;
+  token: string;
+  date: string;
+  ratePerSecond: number;
+  durationMs: number;
+  doctors: DriverDoctor[];
+}
+export interface DriverResult {
+  sends: Array<[string, number, number]>;
+  rttMs: number[];
+  statuses: Record<string, number>;
+  errors: string[];
+}
 
 async function run(load: DriverLoad): Promise<DriverResult> {
   const http = new HttpPool(load.url, { connections: 32 });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${load.token}` };
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
     const res = await http.request({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.statusCode, body: await res.body.json() as any };
+    return { status: res.statusCode, body: (await res.body.json()) as any };
   };
-  const state = await Promise.all(load.doctors.map(async (d) => {
-    const snap = await call('GET', `/api/v1/doctors/${d.id}/queue/public?date=${load.date}`);
-    if (snap.status !== 200) throw new Error(`queue/public answered ${snap.status}`);
-    return { d, version: Number(snap.body.version), step: 0, busy: false };
-  }));
+  const state = await Promise.all(
+    load.doctors.map(async (d) => {
+      const snap = await call('GET', `/api/v1/doctors/${d.id}/queue/public?date=${load.date}`);
+      if (snap.status !== 200) throw new Error(`queue/public answered ${snap.status}`);
+      return { d, version: Number(snap.body.version), step: 0, busy: false };
+    }),
+  );
   const sends: DriverResult['sends'] = [];
   const rttMs: number[] = [];
   const statuses: Record<string, number> = {};
   const errors: string[] = [];
   const inFlight = new Set<Promise<void>>();
 
-  const change = async (s: typeof state[number]) => {
+  const change = async (s: (typeof state)[number]) => {
     s.busy = true;
     const entry = s.d.entries[Math.floor(s.step / 2)];
     const isCheckIn = s.step % 2 === 0;
@@ -40,7 +57,10 @@ async function run(load: DriverLoad): Promise<DriverResult> {
         : await call('POST', `/api/v1/doctors/${s.d.id}/queue/call-next?date=${load.date}`);
       rttMs.push(performance.now() - t0);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      if (res.status < 300) { s.version++; sends.push([s.d.id, s.version, sentAt]); } else if (errors.length < 5) errors.push(JSON.stringify(res.body).slice(0, 200));
+      if (res.status < 300) {
+        s.version++;
+        sends.push([s.d.id, s.version, sentAt]);
+      } else if (errors.length < 5) errors.push(JSON.stringify(res.body).slice(0, 200));
     } catch (err) {
       statuses.network = (statuses.network ?? 0) + 1;
       if (errors.length < 5) errors.push((err as Error).message);
@@ -77,6 +97,9 @@ async function run(load: DriverLoad): Promise<DriverResult> {
 process.once('message', (load: DriverLoad) => {
   run(load).then(
     (result) => process.send!(result, () => process.exit(0)),
-    (err) => { process.stderr.write(`queue driver failed: ${(err as Error).stack}\n`); process.exit(1); },
+    (err) => {
+      process.stderr.write(`queue driver failed: ${(err as Error).stack}\n`);
+      process.exit(1);
+    },
   );
 });

@@ -35,20 +35,37 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: StartOptions = {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const timeoutMs = opts.timeoutMs ?? 90_000;
   let out = '';
-  child.stdout!.on('data', (chunk) => { out += chunk; });
-  child.stderr!.on('data', (chunk) => { out += chunk; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    out += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
     const onData = () => {
       const m = /API\s+(http:\/\/[^\s]+)\/api\/v1/.exec(out);
-      if (m) { clearTimeout(timer); child.stdout!.off('data', onData); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        resolve(m[1]);
+      }
     };
-    child.stdout!.on('data', onData);
-    void exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before it listened:\n${out}`)); });
+    child.stdout.on('data', onData);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it listened:\n${out}`));
+    });
   });
   return {
-    url, port: Number(new URL(url).port), child, exited, output: () => out,
+    url,
+    port: Number(new URL(url).port),
+    child,
+    exited,
+    output: () => out,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return (await exited).code;
@@ -58,8 +75,12 @@ export async function startServer(env: NodeJS.ProcessEnv, opts: StartOptions = {
 
 /** Logs in with e-mail and password; returns the access token. @throws on any answer but 200. */
 export async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = await res.json() as { access_token?: string };
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await res.json()) as { access_token?: string };
   if (res.status !== 200 || !body.access_token) throw new Error(`login as ${email} failed with ${res.status}`);
   return body.access_token;
 }

@@ -18,7 +18,10 @@ export interface DayRow {
 }
 
 /** A parsed day: its date as in the file and its rows in booking (`ScheduledDay`) order. */
-export interface Day { date: string; rows: DayRow[] }
+export interface Day {
+  date: string;
+  rows: DayRow[];
+}
 
 /**
  * Reads the CSV (first `limit` rows when given). Rows are sorted by `ScheduledDay` (ties by AppointmentID)
@@ -26,7 +29,7 @@ export interface Day { date: string; rows: DayRow[] }
  * @throws Error when a required column is missing or the file holds more than one appointment day.
  */
 export function loadDay(file: string, limit?: number): Day {
-  const records = parse(fs.readFileSync(file), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  const records: Record<string, string>[] = parse(fs.readFileSync(file), { columns: true, skip_empty_lines: true, trim: true });
   const taken = limit ? records.slice(0, limit) : records;
   for (const col of ['PatientId', 'AppointmentID', 'ScheduledDay', 'AppointmentDay', 'Age', 'Neighbourhood', 'No-show']) {
     if (taken.length && !(col in taken[0])) throw new Error(`column ${col} is missing from ${file}`);

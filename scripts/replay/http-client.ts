@@ -1,5 +1,10 @@
 /** A small JSON client over Node's fetch (undici, keep-alive) that times every call by kind. */
-export interface ApiAnswer<T = any> { status: number; body: T; ms: number; headers: Headers }
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  ms: number;
+  headers: Headers;
+}
 
 export class ApiClient {
   /** Latencies (ms) by kind, e.g. `booking`, `checkin`. */
@@ -9,19 +14,34 @@ export class ApiClient {
   /** Answers ≥ 500 with their kind, path and body, for the report. */
   readonly serverErrors: Array<{ kind: string; path: string; status: number; body: unknown }> = [];
 
-  constructor(private readonly baseUrl: string, private token?: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private token?: string,
+  ) {}
 
-  setToken(token: string): void { this.token = token; }
+  setToken(token: string): void {
+    this.token = token;
+  }
 
-  async call<T = any>(kind: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+  async call<T = any>(
+    kind: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
     const started = performance.now();
-    let status = 0;
-    let parsed: unknown = null;
-    let resHeaders = new Headers();
+    let status: number;
+    let parsed: unknown;
+    let resHeaders: Headers;
     try {
       const res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers },
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...headers,
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       status = res.status;
@@ -30,6 +50,7 @@ export class ApiClient {
       parsed = text ? JSON.parse(text) : null;
     } catch (err) {
       status = 599; // network failure: counted as a server-side failure
+      resHeaders = new Headers();
       parsed = { error: (err as Error).message };
     }
     const ms = performance.now() - started;
@@ -49,7 +70,12 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight; results keep the items' order. */
-export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<R>, onDone?: () => void): Promise<R[]> {
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+  onDone?: () => void,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

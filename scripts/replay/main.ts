@@ -14,13 +14,24 @@ import { login, startServer, type ServerProcess } from '../lib/server-process';
  * with --url it logs in as REPLAY_EMAIL / REPLAY_PASSWORD (an admin), or uses REPLAY_TOKEN.
  * Exits 0 when every check passes, 1 otherwise.
  */
-interface Args { file: string; url?: string; speed: number; concurrency: number; rows?: number; json?: string }
+interface Args {
+  file: string;
+  url?: string;
+  speed: number;
+  concurrency: number;
+  rows?: number;
+  json?: string;
+}
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { file: '', speed: 0, concurrency: 16 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const value = () => { const v = argv[++i]; if (v === undefined) throw new Error(`${a} needs a value`); return v; };
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
     if (a === '--url') args.url = value().replace(/\/$/, '');
     else if (a === '--speed') args.speed = Number(value());
     else if (a === '--concurrency') args.concurrency = Number(value());
@@ -36,11 +47,19 @@ function parseArgs(argv: string[]): Args {
 }
 
 function printReport(r: ReplayReport): void {
-  const rows = r.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(34)} ${String(c.actual).padStart(7)}  (expected ${c.expected})`);
-  const lat = Object.entries(r.latency_ms).filter(([k]) => k !== 'setup' && k !== 'verify')
-    .map(([k, v]) => `  ${k.padEnd(12)} n=${String(v.count).padStart(5)}  p50 ${v.p50.toFixed(1).padStart(7)} ms  p99 ${v.p99.toFixed(1).padStart(7)} ms`);
-  process.stdout.write(`\nReplay checks\n${rows.join('\n')}\n\nLatency (request sent → answer read)\n${lat.join('\n')}\n\n`
-    + `  answers by status: ${JSON.stringify(r.statuses)}\n  wall time: ${(r.wall_ms / 1000).toFixed(1)} s\n  result: ${r.ok ? 'PASS' : 'FAIL'}\n`);
+  const rows = r.checks.map(
+    (c) => `  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(34)} ${String(c.actual).padStart(7)}  (expected ${c.expected})`,
+  );
+  const lat = Object.entries(r.latency_ms)
+    .filter(([k]) => k !== 'setup' && k !== 'verify')
+    .map(
+      ([k, v]) =>
+        `  ${k.padEnd(12)} n=${String(v.count).padStart(5)}  p50 ${v.p50.toFixed(1).padStart(7)} ms  p99 ${v.p99.toFixed(1).padStart(7)} ms`,
+    );
+  process.stdout.write(
+    `\nReplay checks\n${rows.join('\n')}\n\nLatency (request sent → answer read)\n${lat.join('\n')}\n\n` +
+      `  answers by status: ${JSON.stringify(r.statuses)}\n  wall time: ${(r.wall_ms / 1000).toFixed(1)} s\n  result: ${r.ok ? 'PASS' : 'FAIL'}\n`,
+  );
   if (r.server_errors.length) process.stdout.write(`  first server errors: ${JSON.stringify(r.server_errors.slice(0, 3))}\n`);
 }
 
@@ -55,10 +74,21 @@ async function main(): Promise<void> {
       const dataDir = path.resolve('.data', 'replay');
       fs.mkdirSync(dataDir, { recursive: true });
       const credFile = path.join(dataDir, 'replay-admin.json');
-      if (!fs.existsSync(credFile)) fs.writeFileSync(credFile, JSON.stringify({ email: 'replay-admin@clinic.local', password: randomBytes(18).toString('base64url') }), { mode: 0o600 });
+      if (!fs.existsSync(credFile))
+        fs.writeFileSync(
+          credFile,
+          JSON.stringify({ email: 'replay-admin@clinic.local', password: randomBytes(18).toString('base64url') }),
+          { mode: 0o600 },
+        );
       const cred = JSON.parse(fs.readFileSync(credFile, 'utf8')) as { email: string; password: string };
       process.stdout.write('starting the server (embedded PostgreSQL under .data/replay)…\n');
-      server = await startServer({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ADMIN_EMAIL: cred.email, ADMIN_PASSWORD: cred.password });
+      server = await startServer({
+        DATA_DIR: dataDir,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        ADMIN_EMAIL: cred.email,
+        ADMIN_PASSWORD: cred.password,
+      });
       url = server.url;
       token = await login(url, cred.email, cred.password);
     } else if (!token) {
@@ -71,15 +101,24 @@ async function main(): Promise<void> {
     let bar: SingleBar | undefined;
     let lastPhase = '';
     let lastTenth = -1;
-    process.stdout.write(`replaying ${day.rows.length} appointments of ${day.date} against ${url} (concurrency ${args.concurrency}${args.speed ? `, speed ×${args.speed}` : ''})\n`);
+    process.stdout.write(
+      `replaying ${day.rows.length} appointments of ${day.date} against ${url} (concurrency ${args.concurrency}${args.speed ? `, speed ×${args.speed}` : ''})\n`,
+    );
     const report = await runReplay({
-      baseUrl: url, token, day, concurrency: args.concurrency, speed: args.speed,
+      baseUrl: url,
+      token,
+      day,
+      concurrency: args.concurrency,
+      speed: args.speed,
       progress: (phase, done, total) => {
         if (phase !== lastPhase) {
           bar?.stop();
           lastPhase = phase;
           lastTenth = -1;
-          if (tty) { bar = new SingleBar({ format: `${phase.padEnd(10)} [{bar}] {value}/{total}` }, Presets.shades_classic); bar.start(total, done); }
+          if (tty) {
+            bar = new SingleBar({ format: `${phase.padEnd(10)} [{bar}] {value}/{total}` }, Presets.shades_classic);
+            bar.start(total, done);
+          }
         }
         if (tty) bar?.update(done);
         else if (Math.floor((done / Math.max(1, total)) * 10) > lastTenth) {

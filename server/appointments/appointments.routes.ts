@@ -1,19 +1,17 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
+import { actorRef } from '../core/actor';
 import { validate } from '../core/http';
-import type { AppContext } from '../core/context';
 import { allow, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
-import { bookAppointment, type ActorRef, type BookingDeps } from './booking.service';
-import { fingerprint, pickIdempotencyKey } from './idempotency';
-import { markNoShow } from '../queue/queue.service';
-import {
-  appointmentHistory, cancelAppointment, doctorDaySummary, getAppointment, listDoctorDayAppointments, listPatientAppointments,
-  rescheduleAppointment, getAppointmentRow,
-} from './appointments.service';
-import { bookSchema, daySummarySchema, doctorDayListSchema, idSchema, patientListSchema, reasonSchema, rescheduleSchema } from './appointments.schemas';
+import type { AppointmentsService } from './appointments.service';
+import type { BookingService } from './booking.service';
+import { idempotentBooking, type BookingCounter } from './booking.http';
+import { bookSchema, doctorDayListSchema, idSchema, patientListSchema, reasonSchema, rescheduleSchema } from './appointments.schemas';
 
-/** The acting account for audit rows. */
-export function actorRef(req: Request): ActorRef {
-  return { id: req.actor?.id ?? null, type: req.actor?.type ?? null };
+/** What the appointments routes need. */
+export interface AppointmentsRouterDeps {
+  booking: BookingService;
+  appointments: AppointmentsService;
+  bookingCounter: BookingCounter;
 }
 
 /**
@@ -38,14 +36,8 @@ export function actorRef(req: Request): ActorRef {
  *       properties:
  *         reason: { type: string, maxLength: 500, nullable: true }
  */
-export function appointmentsRouter(ctx: AppContext): Router {
+export function appointmentsRouter({ booking, appointments, bookingCounter }: AppointmentsRouterDeps): Router {
   const r = Router();
-  const deps: BookingDeps = { sequelize: ctx.sequelize, clinicTimezone: ctx.config.clinicTimezone, bookingHorizonDays: ctx.config.bookingHorizonDays };
-  const scoped = async (req: Request) => {
-    const a = await getAppointmentRow(ctx.sequelize, req.params.id as string);
-    assertDoctorScope(req.actor, a.doctor_id);
-    return a;
-  };
 
   /**
    * @openapi
@@ -76,26 +68,22 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *               date: { type: string, format: date }
    *               idempotency_key: { type: string, maxLength: 255 }
    *     responses:
-   *       201: { description: Booked (or a replay of the first answer), content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       201:
+   *         description: Booked (or a replay of the first answer)
+   *         content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } }
    *       400: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    *       503: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/appointments', allow('reception'), validate(bookSchema), async (req, res) => {
-    const key = pickIdempotencyKey(req.get('idempotency-key'), req.body.idempotency_key);
-    const result = await bookAppointment(deps, {
-      patientId: req.body.patient_id, doctorId: req.body.doctor_id, date: req.body.date, actor: actorRef(req),
-      key, fingerprint: fingerprint('POST /api/v1/appointments', req.body),
-    }).catch((err: unknown) => {
-      const code = (err as { code?: string }).code;
-      ctx.metrics.bookings.inc({ outcome: code === 'CAPACITY_FULL' ? 'full' : code === 'ALREADY_BOOKED' ? 'already_booked' : 'error' });
-      throw err;
-    });
-    ctx.metrics.bookings.inc({ outcome: result.replayed ? 'replayed' : 'booked' });
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(result.status).json(result.body);
-  });
+  r.post(
+    '/appointments',
+    allow('reception'),
+    validate(bookSchema),
+    idempotentBooking('POST /api/v1/appointments', bookingCounter, (req, idem) =>
+      booking.book({ patientId: req.body.patient_id, doctorId: req.body.doctor_id, date: req.body.date, actor: actorRef(req), ...idem }),
+    ),
+  );
 
   /**
    * @openapi
@@ -111,7 +99,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    */
   r.get('/appointments/:id', allow('reception', 'doctor'), validate(idSchema), async (req, res) => {
-    const a = await getAppointment(ctx.sequelize, req.params.id as string);
+    const a = await appointments.get(req.params.id as string);
     assertDoctorScope(req.actor, a.doctor_id);
     res.json(a);
   });
@@ -132,7 +120,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.post('/appointments/:id/cancel', allow('reception'), validate(reasonSchema), async (req, res) => {
-    res.json(await cancelAppointment(ctx.sequelize, req.params.id as string, actorRef(req), req.body.reason || null));
+    res.json(await booking.cancel(req.params.id as string, actorRef(req), req.body.reason || null));
   });
 
   /**
@@ -141,7 +129,9 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [appointments]
    *     summary: Move a booked appointment to another day (and optionally doctor), atomically
-   *     description: 'The new slot is taken and the old one freed in one transaction; both days are locked in a fixed order. Errors: 409 CAPACITY_FULL, ALREADY_BOOKED, INVALID_TRANSITION; 422 SAME_DOCTOR_DAY and the booking rules.'
+   *     description: |
+   *       The new slot is taken and the old one freed in one transaction; both days are locked in a fixed order.
+   *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED, INVALID_TRANSITION; 422 SAME_DOCTOR_DAY and the booking rules.
    *     x-roles: [admin, reception]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody:
@@ -163,29 +153,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
    */
   r.post('/appointments/:id/reschedule', allow('reception'), validate(rescheduleSchema), async (req, res) => {
     const { date, doctor_id, reason } = req.body;
-    res.json(await rescheduleAppointment(deps, req.params.id as string, { date, doctor_id }, actorRef(req), reason || null));
-  });
-
-  /**
-   * @openapi
-   * /api/v1/appointments/{id}/no-show:
-   *   post:
-   *     tags: [appointments]
-   *     summary: Mark a booked or checked-in appointment as a no-show
-   *     description: 'A checked-in patient still waiting or called is skipped in the queue in the same transaction (the screens
-   *       drop the token), as POST /queue-entries/{id}/skip. Errors: 404; 409 INVALID_TRANSITION, CONCURRENT_UPDATE (retry).'
-   *     x-roles: [admin, reception, doctor]
-   *     x-doctor-scope: true
-   *     parameters: [{ $ref: '#/components/parameters/Id' }]
-   *     requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Reason' } } } }
-   *     responses:
-   *       200: { description: Marked, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
-   *       404: { $ref: '#/components/responses/Problem' }
-   *       409: { $ref: '#/components/responses/Problem' }
-   */
-  r.post('/appointments/:id/no-show', allow('reception', 'doctor'), validate(reasonSchema), async (req, res) => {
-    await scoped(req);
-    res.json(await markNoShow({ ...deps, publisher: ctx.queue }, req.params.id as string, { ...actorRef(req), requestId: req.id }, req.body.reason || null));
+    res.json(await booking.reschedule(req.params.id as string, { date, doctor_id }, actorRef(req), reason || null));
   });
 
   /**
@@ -202,8 +170,8 @@ export function appointmentsRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    */
   r.get('/appointments/:id/history', allow('reception', 'doctor'), validate(idSchema), async (req, res) => {
-    await scoped(req);
-    res.json(await appointmentHistory(ctx.sequelize, req.params.id as string));
+    assertDoctorScope(req.actor, (await appointments.row(req.params.id as string)).doctor_id);
+    res.json(await appointments.history(req.params.id as string));
   });
 
   /**
@@ -226,26 +194,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
    */
   r.get('/doctors/:id/appointments', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDayListSchema), async (req, res) => {
     const q = req.query as unknown as { date: string; status?: never; limit: number; offset: number };
-    res.json(await listDoctorDayAppointments(ctx.sequelize, req.params.id as string, q.date, q));
-  });
-
-  /**
-   * @openapi
-   * /api/v1/doctors/{id}/days/{date}:
-   *   get:
-   *     tags: [appointments]
-   *     summary: A doctor-day at a glance for reception
-   *     x-roles: [admin, reception, doctor]
-   *     x-doctor-scope: true
-   *     parameters:
-   *       - { $ref: '#/components/parameters/Id' }
-   *       - { name: date, in: path, required: true, schema: { type: string, format: date } }
-   *     responses:
-   *       200: { description: '{doctor_id, date, capacity, booked, remaining, is_present, is_active, bookable}' }
-   *       404: { $ref: '#/components/responses/Problem' }
-   */
-  r.get('/doctors/:id/days/:date', allow('reception', 'doctor'), ownDoctorOnly(), validate(daySummarySchema), async (req, res) => {
-    res.json(await doctorDaySummary(deps, req.params.id as string, req.params.date as string));
+    res.json(await appointments.listDoctorDay(req.params.id as string, q.date, q));
   });
 
   /**
@@ -266,7 +215,7 @@ export function appointmentsRouter(ctx: AppContext): Router {
   r.get('/patients/:id/appointments', allow('reception', 'doctor'), validate(patientListSchema), async (req, res) => {
     const doctorId = req.actor?.type === 'user' && req.actor.role === 'doctor' ? (req.actor.doctor_id ?? undefined) : undefined;
     const q = req.query as unknown as { limit: number; offset: number };
-    res.json(await listPatientAppointments(ctx.sequelize, req.params.id as string, { doctorId, ...q }));
+    res.json(await appointments.listPatient(req.params.id as string, { doctorId, ...q }));
   });
 
   return r;

@@ -16,7 +16,11 @@ export const reasonSchema = { params: idParams, body: Joi.object({ reason }) };
 export const rescheduleSchema = { params: idParams, body: Joi.object({ date: clinicDate.required(), doctor_id: uuid, reason }) };
 export const doctorDayListSchema = {
   params: idParams,
-  query: Joi.object({ date: clinicDate.required(), status: Joi.string().valid('booked', 'cancelled', 'checked_in', 'completed', 'no_show'), ...pagination, limit: pagination.limit.default(100) }),
+  query: Joi.object({
+    date: clinicDate.required(),
+    status: Joi.string().valid('booked', 'cancelled', 'checked_in', 'completed', 'no_show'),
+    ...pagination,
+    limit: pagination.limit.default(100),
+  }),
 };
 export const patientListSchema = { params: idParams, query: Joi.object(pagination) };
-export const daySummarySchema = { params: Joi.object({ id: uuid.required(), date: clinicDate.required() }) };

@@ -1,116 +1,228 @@
 import type { Transaction } from 'sequelize';
-import type { Sequelize } from 'sequelize-typescript';
-import { Conflict } from '../core/errors';
-import { clinicToday } from '../core/clinic-time';
-import { withTransaction } from '../core/transaction';
-import { assertBookable, type BookingWindow } from './booking.rules';
-import { insertBooking, lockDoctorDay, readBookingContext } from './doctor-day.sql';
-import { claimKey, keyOwner, replayFor } from './idempotency';
+import type { ActorRef } from '../core/actor';
+import { ConcurrentUpdate, Conflict, NotFound, Unprocessable } from '../core/errors';
+import type { Transactor } from '../core/transaction';
+import type { BookingWindow } from '../doctor-days/doctor-day.rules';
+import type { DoctorDayRepository } from '../doctor-days/doctor-day.repository';
+import { assertTransition } from './appointment-status';
+import type { AppointmentJson, AppointmentRepository } from './appointments.repository';
+import { alreadyBooked, assertBookable, capacityFull } from './booking.rules';
+import { keyOwner, replayFor, type IdempotencyKey } from './idempotency';
+import type { IdempotencyRepository } from './idempotency.repository';
 
+/** What booking needs. */
 export interface BookingDeps {
-  sequelize: Sequelize;
-  clinicTimezone: string;
-  bookingHorizonDays: number;
-  /** Clock, injectable for tests. */
-  now?: () => Date;
+  tx: Transactor;
+  doctorDays: DoctorDayRepository;
+  appointments: AppointmentRepository;
+  idempotency: IdempotencyRepository;
+  /** Today and the booking horizon, now. */
+  window: () => BookingWindow;
 }
 
-/** Who acts, for audit rows and idempotency scope. */
-export interface ActorRef { id: string | null; type: string | null }
-
-export interface BookRequest {
+/** One booking request. */
+export interface BookRequest extends IdempotencyKey {
   patientId: string;
   doctorId: string;
   /** Clinic day `YYYY-MM-DD`. */
   date: string;
   actor: ActorRef;
-  /** Idempotency key (already validated) and the request's fingerprint. */
-  key: string | null;
-  fingerprint: string;
   isWalkIn?: boolean;
 }
 
 /** What the route answers: a fresh 201, or a replay of the first answer (`replayed`). */
-export interface BookResult { status: number; body: Record<string, unknown>; replayed: boolean }
-
-/** Today in the clinic's zone and the booking horizon: the window {@link assertBookable} checks against. */
-export function bookingWindow(deps: BookingDeps): BookingWindow {
-  return { today: clinicToday(deps.clinicTimezone, deps.now?.()), horizonDays: deps.bookingHorizonDays };
-}
-
-const alreadyBooked = (existingId: string) => new Conflict('ALREADY_BOOKED', 'The patient already has an appointment with this doctor on this day', { existing_id: existingId });
-const capacityFull = () => new Conflict('CAPACITY_FULL', 'This doctor-day is fully booked');
-
-/**
- * Says why nothing was booked, from a fresh read (after the lock, so it sees what the locked statement saw):
- * a rule that stopped holding meanwhile (doctor deactivated, day marked absent), the patient's booking, or a full day.
- */
-async function whyNothingBooked(deps: BookingDeps, t: Transaction | undefined, req: BookRequest): Promise<never> {
-  const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key: null }, t);
-  assertBookable(ctx, req.date, bookingWindow(deps));
-  throw ctx.existing_id ? alreadyBooked(ctx.existing_id) : capacityFull();
-}
-
-/**
- * Books inside a transaction the caller owns (walk-ins check in within the same one): takes the day's
- * capacity row lock and inserts in one statement. No idempotency handling here.
- * @throws the rule errors of {@link assertBookable} · Conflict `CAPACITY_FULL` · `ALREADY_BOOKED` (details `{existing_id}`)
- * @returns the appointment JSON (`{id, appointment_id, patient_id, doctor_id, date, slot, status, is_walk_in, created_at, updated_at}`).
- */
-export async function bookWithinTransaction(deps: BookingDeps, t: Transaction, req: BookRequest): Promise<Record<string, unknown>> {
-  const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key: null }, t);
-  assertBookable(ctx, req.date, bookingWindow(deps));
-  try {
-    return await lockAndInsert(t, req);
-  } catch (err) {
-    if (err instanceof NothingBooked) return whyNothingBooked(deps, t, req);
-    throw err;
-  }
+export interface BookResult {
+  status: number;
+  body: Record<string, unknown>;
+  replayed: boolean;
 }
 
 /** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key). */
 class NothingBooked extends Error {}
 
-async function lockAndInsert(t: Transaction, req: BookRequest): Promise<Record<string, unknown>> {
-  const day = await lockDoctorDay(t, req.doctorId, req.date);
-  if (!day || day.booked_count >= day.capacity) throw new NothingBooked();
-  const body = await insertBooking(t, {
-    doctorId: req.doctorId, date: req.date, patientId: req.patientId, capacity: day.capacity, isWalkIn: req.isWalkIn ?? false,
-    actorId: req.actor.id, actorType: req.actor.type, actorKey: keyOwner(req.actor.id), key: req.key,
-  });
-  if (!body) throw new NothingBooked();
-  return body;
-}
+const notFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
 
 /**
- * Books the lowest free slot of a doctor-day — exact under concurrency: every booking of the day
- * serializes on its capacity row (`SELECT … FOR UPDATE`), so at most `capacity` succeed.
- *
- * Before any lock, one read answers what needs none: a stored idempotent response (replay, or 422 for a
- * different body), the rules (422s), and an already-full day (409 without queueing on the lock).
- * @throws see {@link bookWithinTransaction}; Unprocessable `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
+ * Booking, cancellation and reschedule: every change of a doctor-day's bookings, each under the day's
+ * capacity row lock (see the README's "Booking: how it stays exact").
  */
-export async function bookAppointment(deps: BookingDeps, req: BookRequest): Promise<BookResult> {
-  const owner = keyOwner(req.actor.id);
-  const ctx = await readBookingContext(deps.sequelize, { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: owner, key: req.key });
-  if (req.key && ctx.idem_fingerprint) {
-    return { ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint), replayed: true };
+export function createBookingService({ tx, doctorDays, appointments, idempotency, window }: BookingDeps) {
+  const context = (req: BookRequest, key: string | null, t?: Transaction) =>
+    doctorDays.readBookingContext(
+      { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key },
+      t,
+    );
+
+  /**
+   * Says why nothing was booked, from a fresh read (after the lock, so it sees what the locked statement saw):
+   * a rule that stopped holding meanwhile (doctor deactivated, day closed), the patient's booking, or a full day.
+   */
+  async function whyNothingBooked(req: BookRequest, t?: Transaction): Promise<never> {
+    const ctx = await context(req, null, t);
+    assertBookable(ctx, req.date, window());
+    throw ctx.existing_id ? alreadyBooked(ctx.existing_id) : capacityFull();
   }
-  assertBookable(ctx, req.date, bookingWindow(deps));
-  if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
-  if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) throw capacityFull();
-  try {
-    return await withTransaction(deps.sequelize, async (t) => {
-      if (req.key) {
-        const stored = await claimKey(t, owner, req.key, req.fingerprint);
-        if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
+
+  async function lockAndInsert(req: BookRequest, t: Transaction): Promise<AppointmentJson> {
+    const day = await doctorDays.lock(req.doctorId, req.date, t);
+    if (!day || day.booked_count >= day.capacity) throw new NothingBooked();
+    const body = await appointments.insertBooking(
+      {
+        doctorId: req.doctorId,
+        date: req.date,
+        patientId: req.patientId,
+        capacity: day.capacity,
+        isWalkIn: req.isWalkIn ?? false,
+        actorId: req.actor.id,
+        actorType: req.actor.type,
+        actorKey: keyOwner(req.actor.id),
+        key: req.key,
+      },
+      t,
+    );
+    if (!body) throw new NothingBooked();
+    return body;
+  }
+
+  return {
+    /**
+     * Books the lowest free slot of a doctor-day — exact under concurrency: every booking of the day
+     * serializes on its capacity row (`SELECT … FOR UPDATE`), so at most `capacity` succeed.
+     *
+     * Before any lock, one read answers what needs none: a stored idempotent response (replay, or 422 for a
+     * different body), the rules (422s), and an already-full day (409 without queueing on the lock).
+     * @throws see {@link bookWithin}; Unprocessable `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
+     */
+    async book(req: BookRequest): Promise<BookResult> {
+      const owner = keyOwner(req.actor.id);
+      const ctx = await context(req, req.key);
+      if (req.key && ctx.idem_fingerprint) {
+        return {
+          ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint),
+          replayed: true,
+        };
       }
-      const body = await lockAndInsert(t, req);
-      return { status: 201, body, replayed: false };
-    });
-  } catch (err) {
-    // Full, already booked, or the day closed meanwhile: say which after the lock is released.
-    if (err instanceof NothingBooked) return whyNothingBooked(deps, undefined, req);
-    throw err;
-  }
+      assertBookable(ctx, req.date, window());
+      if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
+      if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) throw capacityFull();
+      try {
+        return await tx(async (t) => {
+          if (req.key) {
+            const stored = await idempotency.claim(owner, req.key, req.fingerprint, t);
+            if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
+          }
+          return { status: 201, body: await lockAndInsert(req, t), replayed: false };
+        });
+      } catch (err) {
+        // Full, already booked, or the day closed meanwhile: say which after the lock is released.
+        if (err instanceof NothingBooked) return whyNothingBooked(req);
+        throw err;
+      }
+    },
+
+    /**
+     * Books inside a transaction the caller owns (walk-ins check in within the same one): takes the day's
+     * capacity row lock and inserts in one statement. No idempotency handling here.
+     * @throws the rule errors of {@link assertBookable} · Conflict `CAPACITY_FULL` · `ALREADY_BOOKED` (details `{existing_id}`)
+     * @returns the appointment JSON (`{id, appointment_id, patient_id, doctor_id, date, slot, status, is_walk_in, created_at, updated_at}`).
+     */
+    async bookWithin(req: BookRequest, t: Transaction): Promise<AppointmentJson> {
+      assertBookable(await context(req, null, t), req.date, window());
+      try {
+        return await lockAndInsert(req, t);
+      } catch (err) {
+        if (err instanceof NothingBooked) return whyNothingBooked(req, t);
+        throw err;
+      }
+    },
+
+    /**
+     * Cancels a booked appointment: frees its slot and one unit of the day's capacity, under the day's row lock.
+     * @throws NotFound · Conflict `INVALID_TRANSITION` (not booked) · `CONCURRENT_UPDATE` (moved meanwhile; retry)
+     */
+    async cancel(id: string, actor: ActorRef, reason: string | null): Promise<AppointmentJson> {
+      return tx(async (t) => {
+        const a = await appointments.findRow(id, t);
+        if (!a) throw notFound();
+        assertTransition(a.status, 'cancelled');
+        await doctorDays.lock(a.doctor_id, a.date, t);
+        const body = await appointments.changeStatus(
+          {
+            id,
+            from: ['booked'],
+            to: 'cancelled',
+            releaseCapacity: { doctorId: a.doctor_id, date: a.date },
+            actorId: actor.id,
+            actorType: actor.type,
+            reason,
+          },
+          t,
+        );
+        if (body) return body;
+        const now = await appointments.findRow(id, t);
+        if (now) assertTransition(now.status, 'cancelled');
+        throw new ConcurrentUpdate('The appointment was moved while this request ran; retry');
+      });
+    },
+
+    /**
+     * Moves a booked appointment to another date (and optionally doctor) atomically: the doctor rows (FOR SHARE),
+     * then both days' capacity rows, are locked in a fixed order (doctor_id, then date) so two opposite
+     * reschedules, or a reschedule and a change of a doctor's default capacity, cannot deadlock; the new
+     * day's lowest free slot is taken and the old one freed in one statement.
+     * @throws NotFound · Conflict `INVALID_TRANSITION` · `CAPACITY_FULL` · `ALREADY_BOOKED` · Unprocessable
+     *   `SAME_DOCTOR_DAY` and the booking rules' 422s for the new day.
+     */
+    async reschedule(
+      id: string,
+      to: { date: string; doctor_id?: string },
+      actor: ActorRef,
+      reason: string | null,
+    ): Promise<AppointmentJson> {
+      return tx(async (t) => {
+        const a = await appointments.findRow(id, t);
+        if (!a) throw notFound();
+        if (a.status !== 'booked')
+          throw new Conflict('INVALID_TRANSITION', `An appointment that is ${a.status} cannot be rescheduled`, { from: a.status });
+        const newDoctorId = to.doctor_id ?? a.doctor_id;
+        if (newDoctorId === a.doctor_id && to.date === a.date)
+          throw new Unprocessable('SAME_DOCTOR_DAY', 'The appointment is already on this doctor-day');
+        const days = [
+          { doctorId: a.doctor_id, date: a.date },
+          { doctorId: newDoctorId, date: to.date },
+        ].sort((x, y) => (x.doctorId === y.doctorId ? x.date.localeCompare(y.date) : x.doctorId.localeCompare(y.doctorId)));
+        await doctorDays.lockDoctorsShared([a.doctor_id, newDoctorId], t);
+        let target: { capacity: number; booked_count: number } | null = null;
+        for (const d of days) {
+          const counts = await doctorDays.lock(d.doctorId, d.date, t);
+          if (d.doctorId === newDoctorId && d.date === to.date) target = counts;
+        }
+        // The rules are read under the locks, so a concurrent availability change is seen.
+        const ctx = await doctorDays.readBookingContext(
+          { doctorId: newDoctorId, patientId: a.patient_id, date: to.date, actorKey: null, key: null },
+          t,
+        );
+        assertBookable(ctx, to.date, window());
+        if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
+        if (!target || target.booked_count >= target.capacity) throw capacityFull('The new doctor-day is fully booked');
+        const body = await appointments.move(
+          {
+            id,
+            oldDoctorId: a.doctor_id,
+            oldDate: a.date,
+            newDoctorId,
+            newDate: to.date,
+            capacity: target.capacity,
+            actorId: actor.id,
+            actorType: actor.type,
+            reason,
+          },
+          t,
+        );
+        if (!body) throw new ConcurrentUpdate('The appointment changed while this request ran; retry');
+        return body;
+      });
+    },
+  };
 }
+export type BookingService = ReturnType<typeof createBookingService>;

@@ -1,10 +1,6 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
-import type { AppContext } from '../core/context';
-import { Unauthorized } from '../core/errors';
-import { getUser } from '../users/users.service';
-import { allow } from './guard';
-import { login } from './auth.service';
+import type { AuthService } from './auth.service';
 import { loginSchema } from './auth.schemas';
 import { loginRateLimits } from './login-rate-limit';
 
@@ -28,9 +24,9 @@ import { loginRateLimits } from './login-rate-limit';
  */
 
 /** The public part of auth: login. Mounted on `/api/v1` before authentication. */
-export function loginRouter(ctx: AppContext): Router {
+export function loginRouter({ auth, loginRateLimit }: { auth: AuthService; loginRateLimit: number }): Router {
   const r = Router();
-  const limits = loginRateLimits(ctx.config.loginRateLimit);
+  const limits = loginRateLimits(loginRateLimit);
 
   /**
    * @openapi
@@ -38,7 +34,9 @@ export function loginRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [auth]
    *     summary: 'Log in with e-mail and password; returns a staff access token'
-   *     description: 'Any failure is the same 401 INVALID_CREDENTIALS. Failed attempts are limited per IP and per e-mail (LOGIN_RATE_LIMIT per 15 minutes), then 429 with Retry-After.'
+   *     description: |
+   *       Any failure is the same 401 INVALID_CREDENTIALS. Failed attempts are limited per IP and per e-mail
+   *       (LOGIN_RATE_LIMIT per 15 minutes), then 429 with Retry-After.
    *     security: []
    *     requestBody:
    *       required: true
@@ -55,31 +53,7 @@ export function loginRouter(ctx: AppContext): Router {
    *       429: { $ref: '#/components/responses/Problem' }
    */
   r.post('/auth/login', ...limits, validate(loginSchema), async (req, res) => {
-    res.json(await login(ctx.config, req.body.email, req.body.password));
-  });
-
-  return r;
-}
-
-/** The authenticated part of auth: who am I. */
-export function authRouter(_ctx: AppContext): Router {
-  const r = Router();
-
-  /**
-   * @openapi
-   * /api/v1/auth/me:
-   *   get:
-   *     tags: [auth]
-   *     summary: 'The logged-in staff account'
-   *     x-roles: [admin, reception, doctor]
-   *     responses:
-   *       200: { description: The account, content: { application/json: { schema: { $ref: '#/components/schemas/User' } } } }
-   *       401: { $ref: '#/components/responses/Problem' }
-   *       403: { $ref: '#/components/responses/Problem' }
-   */
-  r.get('/auth/me', allow('admin', 'reception', 'doctor'), async (req, res) => {
-    if (req.actor?.type !== 'user') throw new Unauthorized();
-    res.json(await getUser(req.actor.id));
+    res.json(await auth.login(req.body.email, req.body.password));
   });
 
   return r;

@@ -1,10 +1,30 @@
 import type { Request, RequestHandler } from 'express';
-import type { Actor } from '../core/actor';
+import type { Actor, Role } from '../core/actor';
 import { Unauthorized } from '../core/errors';
-import { findActiveDisplayToken } from '../display-tokens/display-tokens.service';
-import { isScreenToken, SCREEN_TOKEN_PREFIX } from '../display-tokens/screen-token';
-import { userRepository } from '../users/users.repository';
 import { verifyStaffToken } from './tokens';
+
+/** Every screen token starts with this, so a credential can be told from a JWT before any look-up. */
+export const SCREEN_TOKEN_PREFIX = 'scr_';
+
+/** What authentication needs to know about an account, per request. */
+export interface AccountForAuth {
+  id: string;
+  email: string;
+  role: Role;
+  doctor_id: string | null;
+  is_active: boolean;
+}
+
+/** Where authentication looks accounts and screen tokens up (the users and display-tokens repositories). */
+export interface CredentialStore {
+  /** The account behind a token's `sub`: one primary-key read per authenticated request. */
+  findAccount(id: string): Promise<AccountForAuth | null>;
+  /** The active (not revoked) screen token with this value, or null. */
+  findScreen(token: string): Promise<{ id: string; doctor_ids: string[] } | null>;
+}
+
+/** Turns a presented credential into an {@link Actor}, or null for anything that does not check out. */
+export type ActorResolver = (token: string) => Promise<Actor | null>;
 
 /** The bearer token of a request (`Authorization: Bearer <token>`), or null. */
 export function bearerToken(req: Request): string | null {
@@ -14,21 +34,22 @@ export function bearerToken(req: Request): string | null {
 }
 
 /**
- * Resolves a credential to an actor: a screen token (`scr_…`, looked up by its SHA-256, not revoked) or a
- * staff JWT (verified, then the account read from the database so that deactivation and role changes
- * apply at once). Returns null for anything that does not check out.
+ * The one resolver of credentials, used over HTTP and in the Socket.IO handshake: a screen token (`scr_…`,
+ * looked up by its hash, not revoked) or a staff JWT (verified, then the account read from the database so
+ * that deactivation and role changes apply at once).
  */
-export async function resolveActor(jwtSecret: string, token: string): Promise<Actor | null> {
-  if (token.startsWith(SCREEN_TOKEN_PREFIX)) {
-    if (!isScreenToken(token)) return null;
-    const screen = await findActiveDisplayToken(token);
-    return screen ? { type: 'screen', id: screen.id, doctor_ids: screen.doctor_ids } : null;
-  }
-  const claims = await verifyStaffToken(jwtSecret, token);
-  if (!claims || !/^[0-9a-f-]{36}$/i.test(claims.sub)) return null;
-  const user = await userRepository.findForAuth(claims.sub);
-  if (!user || !user.is_active) return null;
-  return { type: 'user', id: user.id, role: user.role, doctor_id: user.doctor_id, email: user.email };
+export function createActorResolver(store: CredentialStore, jwtSecret: string): ActorResolver {
+  return async (token) => {
+    if (token.startsWith(SCREEN_TOKEN_PREFIX)) {
+      const screen = await store.findScreen(token);
+      return screen ? { type: 'screen', id: screen.id, doctor_ids: screen.doctor_ids } : null;
+    }
+    const claims = await verifyStaffToken(jwtSecret, token);
+    if (!claims || !/^[0-9a-f-]{36}$/i.test(claims.sub)) return null;
+    const user = await store.findAccount(claims.sub);
+    if (!user || !user.is_active) return null;
+    return { type: 'user', id: user.id, role: user.role, doctor_id: user.doctor_id, email: user.email };
+  };
 }
 
 /**
@@ -37,11 +58,11 @@ export async function resolveActor(jwtSecret: string, token: string): Promise<Ac
  * @throws Unauthorized (401, `WWW-Authenticate: Bearer`) when the token is missing, forged, expired or revoked,
  * or the account is deactivated. One message for all, so nothing is learnt from it.
  */
-export function authenticate(jwtSecret: string): RequestHandler {
+export function authenticate(resolve: ActorResolver): RequestHandler {
   return async (req, _res, next) => {
     const token = bearerToken(req);
     if (!token) return next(new Unauthorized('Authentication required: send Authorization: Bearer <token>'));
-    const actor = await resolveActor(jwtSecret, token);
+    const actor = await resolve(token);
     if (!actor) return next(new Unauthorized('The token is invalid, expired or revoked', 'INVALID_TOKEN'));
     req.actor = actor;
     next();

@@ -1,10 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { Actor } from '../core/actor';
+import type { Actor, Role } from '../core/actor';
 import { Forbidden, Unauthorized } from '../core/errors';
-
-/** Staff roles. `admin` may do everything. */
-export type Role = 'admin' | 'reception' | 'doctor';
-export const ROLES: readonly Role[] = ['admin', 'reception', 'doctor'];
 
 /**
  * Route guard: only the listed staff roles may pass (admin always may); screen tokens never pass.

@@ -18,6 +18,7 @@ export function resolveJwtSecret(opts: { jwtSecret?: string; dataDir: string; em
     fs.writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
   const secret = fs.readFileSync(file, 'utf8').trim();
-  if (Buffer.byteLength(secret, 'utf8') < 32) throw new Error(`${file} holds a secret shorter than 32 bytes; delete it to generate a new one`);
+  if (Buffer.byteLength(secret, 'utf8') < 32)
+    throw new Error(`${file} holds a secret shorter than 32 bytes; delete it to generate a new one`);
   return secret;
 }

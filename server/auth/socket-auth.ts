@@ -1,68 +1,53 @@
-import type { Server as IoServer, Socket } from 'socket.io';
-import type { AppContext } from '../core/context';
-import type { Actor } from '../core/actor';
-import { resolveActor } from './authenticate';
-
-declare module 'socket.io' {
-  interface SocketData {
-    /** Set by {@link socketAuth} on every accepted connection. */
-    actor: Actor;
-  }
-}
+import type { Logger } from '../core/logger';
+import { actorRoom, disconnectAccount, type LiveServer, type LiveSocket } from '../live/live.server';
+import type { ActorResolver } from './authenticate';
 
 /** The error a refused handshake carries; clients see `err.message` and `err.data.code` in `connect_error`. */
-function refused(message: string): Error & { data: { code: string } } {
-  return Object.assign(new Error(message), { data: { code: 'UNAUTHORIZED' } });
+function refused(message: string, code = 'UNAUTHORIZED'): Error & { data: { code: string } } {
+  return Object.assign(new Error(message), { data: { code } });
 }
 
 /**
  * Socket.IO `io.use` middleware: a connection must present `auth: {token}` (a staff JWT or a screen
- * token, checked exactly as over HTTP); otherwise it is refused with `data.code = 'UNAUTHORIZED'`.
- * Accepted sockets carry `socket.data.actor`. What they may join is up to each feature's handlers.
+ * token, checked by the same resolver as HTTP); otherwise it is refused with `data.code = 'UNAUTHORIZED'`
+ * (`SERVICE_UNAVAILABLE` when the database cannot answer). Accepted sockets carry `socket.data.actor`.
  */
-export function socketAuth(ctx: AppContext) {
-  return (socket: Socket, next: (err?: Error) => void): void => {
+export function socketAuth(resolve: ActorResolver, logger: Logger) {
+  return (socket: LiveSocket, next: (err?: Error) => void): void => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || !token) return next(refused('Authentication required: connect with auth: {token}'));
-    resolveActor(ctx.config.jwtSecret!, token).then(
+    resolve(token).then(
       (actor) => {
         if (!actor) return next(refused('The token is invalid, expired or revoked'));
         socket.data.actor = actor;
         next();
       },
       (err: unknown) => {
-        ctx.logger.warn('socket authentication failed', { error: (err as Error)?.message });
-        next(Object.assign(new Error('Authentication is unavailable; retry shortly'), { data: { code: 'SERVICE_UNAVAILABLE' } }));
+        logger.warn('socket authentication failed', { error: (err as Error)?.message });
+        next(refused('Authentication is unavailable; retry shortly', 'SERVICE_UNAVAILABLE'));
       },
     );
   };
 }
 
-/** The room every socket of one account joins on connect: `user:{id}` or `screen:{id}`. */
-export function actorRoom(actor: Pick<Actor, 'type' | 'id'>): string {
-  return `${actor.type}:${actor.id}`;
-}
-
 /**
  * Puts each accepted socket in its account's room ({@link actorRoom}), so revoking a screen token or
- * deactivating a user can close that account's live connections at once ({@link disconnectActor}).
+ * deactivating a user can close that account's live connections at once ({@link closeAccountSockets}).
  */
-export function registerActorRooms(io: IoServer): void {
+export function registerActorRooms(io: LiveServer): void {
   io.on('connection', (socket) => {
-    const actor = socket.data.actor as Actor | undefined;
-    if (actor) void socket.join(actorRoom(actor));
+    void socket.join(actorRoom(socket.data.actor));
   });
 }
 
 /**
- * Closes every live socket of an account, on every instance (through the Socket.IO adapter). A closed
- * screen reconnects and must authenticate again — a revoked token or a deactivated user is then refused.
- * Never throws: a failure is logged (the account's next handshake is refused anyway).
+ * Closes every live socket of an account on every instance; the account's next handshake is authenticated
+ * afresh (a revoked token or a deactivated user is refused). Never throws: a failure is logged.
  */
-export async function disconnectActor(ctx: Pick<AppContext, 'io' | 'logger'>, actor: Pick<Actor, 'type' | 'id'>): Promise<void> {
+export async function closeAccountSockets(io: LiveServer, logger: Logger, actor: { type: string; id: string }): Promise<void> {
   try {
-    await Promise.resolve(ctx.io.in(actorRoom(actor)).disconnectSockets(true));
+    await disconnectAccount(io, actor);
   } catch (err) {
-    ctx.logger.warn('could not close the sockets of an account', { actor_type: actor.type, actor_id: actor.id, error: (err as Error).message });
+    logger.warn('could not close the sockets of an account', { actor_type: actor.type, actor_id: actor.id, error: (err as Error).message });
   }
 }

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { Role } from './guard';
+import type { Role } from '../core/actor';
 
 /** `iss` of every staff token. */
 export const JWT_ISSUER = 'clinic-front-desk';
@@ -10,16 +10,26 @@ export const JWT_AUDIENCE = 'clinic-front-desk-api';
 export const JWT_TYPE = 'at+jwt';
 
 /** What a verified staff token says. The account is still looked up per request. */
-export interface StaffClaims { sub: string; role: Role; exp: number }
+export interface StaffClaims {
+  sub: string;
+  role: Role;
+  exp: number;
+}
 
 /** A signed staff access token and its lifetime in seconds. */
-export interface IssuedToken { access_token: string; expires_in: number }
+export interface IssuedToken {
+  access_token: string;
+  expires_in: number;
+}
 
 /** The HMAC key of a secret, made once (jose would otherwise import the raw bytes on every call). */
 const keys = new Map<string, KeyObject>();
 const key = (secret: string): KeyObject => {
   let k = keys.get(secret);
-  if (!k) { k = createSecretKey(Buffer.from(secret, 'utf8')); keys.set(secret, k); }
+  if (!k) {
+    k = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, k);
+  }
   return k;
 };
 
@@ -46,7 +56,11 @@ export async function signStaffToken(secret: string, userId: string, role: Role,
 export async function verifyStaffToken(secret: string, token: string): Promise<StaffClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key(secret), {
-      algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE, typ: JWT_TYPE, requiredClaims: ['sub', 'exp'],
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      typ: JWT_TYPE,
+      requiredClaims: ['sub', 'exp'],
     });
     return { sub: String(payload.sub), role: payload.role as Role, exp: payload.exp as number };
   } catch (err) {

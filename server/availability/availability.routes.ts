@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
 import { actorId } from '../core/actor';
-import type { AppContext } from '../core/context';
 import { allow, ownDoctorOnly } from '../auth/guard';
-import { getAvailability, setAvailability } from './availability.service';
+import type { AvailabilityService } from './availability.service';
 import { getAvailabilitySchema, setAvailabilitySchema } from './availability.schemas';
 
 /**
@@ -22,7 +21,7 @@ import { getAvailabilitySchema, setAvailabilitySchema } from './availability.sch
  *         updated_by: { type: string, format: uuid, nullable: true }
  *         updated_at: { type: string, format: date-time, nullable: true }
  */
-export function availabilityRouter(ctx: AppContext): Router {
+export function availabilityRouter({ availability }: { availability: AvailabilityService }): Router {
   const r = Router();
 
   /**
@@ -54,10 +53,16 @@ export function availabilityRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/doctors/:id/availability', allow('admin', 'reception', 'doctor'), ownDoctorOnly('id'), validate(setAvailabilitySchema), async (req, res) => {
-    const { created, availability } = await setAvailability(ctx.sequelize, req.params.id as string, req.body, actorId(req));
-    res.status(created ? 201 : 200).json(availability);
-  });
+  r.post(
+    '/doctors/:id/availability',
+    allow('admin', 'reception', 'doctor'),
+    ownDoctorOnly('id'),
+    validate(setAvailabilitySchema),
+    async (req, res) => {
+      const result = await availability.set(req.params.id as string, req.body, actorId(req));
+      res.status(result.created ? 201 : 200).json(result.availability);
+    },
+  );
 
   /**
    * @openapi
@@ -79,15 +84,21 @@ export function availabilityRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/availability', allow('admin', 'reception', 'doctor'), ownDoctorOnly('id'), validate(getAvailabilitySchema), async (req, res) => {
-    const q = req.query as { date?: string; from?: string; to?: string };
-    if (q.date) {
-      const [day] = await getAvailability(req.params.id as string, q.date, q.date);
-      res.json(day);
-    } else {
-      res.json({ data: await getAvailability(req.params.id as string, q.from!, q.to!) });
-    }
-  });
+  r.get(
+    '/doctors/:id/availability',
+    allow('admin', 'reception', 'doctor'),
+    ownDoctorOnly('id'),
+    validate(getAvailabilitySchema),
+    async (req, res) => {
+      const q = req.query as { date?: string; from?: string; to?: string };
+      if (q.date) {
+        const [day] = await availability.between(req.params.id as string, q.date, q.date);
+        res.json(day);
+      } else {
+        res.json({ data: await availability.between(req.params.id as string, q.from!, q.to!) });
+      }
+    },
+  );
 
   return r;
 }

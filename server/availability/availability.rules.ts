@@ -1,4 +1,4 @@
-import { isoWeekday } from '../core/clinic-time';
+import { doctorDayPlan } from '../doctor-days/doctor-day.rules';
 
 /** A doctor-day's effective availability, as reception sees it. */
 export interface EffectiveAvailability {
@@ -15,22 +15,30 @@ export interface EffectiveAvailability {
   updated_at: string | null;
 }
 
-interface DoctorLike { id: string; default_daily_capacity: number; working_days: number[] }
-interface RowLike { is_present: boolean; capacity: number | null; notes: string | null; updated_by: string | null; updated_at: Date }
+interface DoctorLike {
+  id: string;
+  default_daily_capacity: number;
+  working_days: number[];
+}
+interface RowLike {
+  is_present: boolean;
+  capacity: number | null;
+  notes: string | null;
+  updated_by: string | null;
+  updated_at: Date;
+}
 
-/**
- * The rule for a doctor-day: a row, when present, decides presence and may override capacity;
- * with no row the doctor is present on their ISO `working_days` with the default capacity.
- */
+/** The availability answer for a doctor-day: the doctor-day rule's decision plus the override's notes and stamps. */
 export function effectiveAvailability(doctor: DoctorLike, date: string, row?: RowLike | null): EffectiveAvailability {
-  if (row) {
-    return {
-      doctor_id: doctor.id, date, is_present: row.is_present, capacity: row.capacity ?? doctor.default_daily_capacity,
-      source: 'set', notes: row.notes, updated_by: row.updated_by, updated_at: row.updated_at.toISOString(),
-    };
-  }
+  const plan = doctorDayPlan({ ...doctor, override: row ?? null }, date);
   return {
-    doctor_id: doctor.id, date, is_present: doctor.working_days.map(Number).includes(isoWeekday(date)),
-    capacity: doctor.default_daily_capacity, source: 'default', notes: null, updated_by: null, updated_at: null,
+    doctor_id: doctor.id,
+    date,
+    is_present: plan.is_present,
+    capacity: plan.capacity,
+    source: plan.source,
+    notes: row?.notes ?? null,
+    updated_by: row?.updated_by ?? null,
+    updated_at: row ? row.updated_at.toISOString() : null,
   };
 }

@@ -15,8 +15,8 @@ export const setAvailabilitySchema = {
 
 export const getAvailabilitySchema = {
   params,
-  query: Joi.object({ date: clinicDate, from: clinicDate, to: clinicDate })
-    .xor('date', 'from')
-    .and('from', 'to')
-    .messages({ 'object.missing': 'give either "date" or "from" and "to"', 'object.xor': 'give either "date" or "from" and "to", not both' }),
+  query: Joi.object({ date: clinicDate, from: clinicDate, to: clinicDate }).xor('date', 'from').and('from', 'to').messages({
+    'object.missing': 'give either "date" or "from" and "to"',
+    'object.xor': 'give either "date" or "from" and "to", not both',
+  }),
 };

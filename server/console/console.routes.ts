@@ -1,6 +1,5 @@
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
-import type { AppContext } from '../core/context';
 
 /**
  * The static folder of the front-desk console: `server/console/public/`, copied next to the compiled code
@@ -13,8 +12,9 @@ export const CONSOLE_PUBLIC_DIR = path.resolve(__dirname, 'public');
  * The page's own CSP: same-origin scripts (ES modules, no inline script, no eval), styles and sockets only.
  * `img-src data:` is for the favicon placeholder; the screen-link QR code is inline SVG built from DOM nodes.
  */
-const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-  + "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
 function sendPage(res: Response): void {
   res.setHeader('Content-Security-Policy', CONSOLE_CSP);
@@ -28,7 +28,7 @@ function sendPage(res: Response): void {
  * cookie, so the page itself is public and holds no data) and its assets under `/console/assets/`. It uses
  * only the public `/api/v1` routes and the Socket.IO queue protocol, like any other client.
  */
-export function consoleRouter(_ctx: AppContext): Router {
+export function consoleRouter(): Router {
   const r = Router();
 
   // no-cache + ETag: after an upgrade a desk PC must not mix old and new modules; revalidation is cheap on a LAN.
@@ -40,12 +40,16 @@ export function consoleRouter(_ctx: AppContext): Router {
    *   get:
    *     tags: [console]
    *     summary: 'Front-desk console for reception, doctors and admins (HTML page)'
-   *     description: 'A single-page staff app over this API and the Socket.IO queue protocol. Log in on the page; the token is kept in the tab''s sessionStorage only.'
+   *     description: >-
+   *       A single-page staff app over this API and the Socket.IO queue protocol. Log in on the page;
+   *       the token is kept in the tab's sessionStorage only.
    *     security: []
    *     responses:
    *       200: { description: 'The page', content: { text/html: { schema: { type: string } } } }
    */
-  r.get('/console', (_req, res) => { sendPage(res); });
+  r.get('/console', (_req, res) => {
+    sendPage(res);
+  });
 
   return r;
 }

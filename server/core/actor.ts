@@ -1,9 +1,12 @@
 import type { Request } from 'express';
 
+/** Staff roles. `admin` may do everything. */
+export type Role = 'admin' | 'reception' | 'doctor';
+export const ROLES: readonly Role[] = ['admin', 'reception', 'doctor'];
+
 /** Who is making a request: a staff user (JWT) or a waiting-room screen (screen token). */
 export type Actor =
-  | { type: 'user'; id: string; role: 'admin' | 'reception' | 'doctor'; doctor_id: string | null; email: string }
-  | { type: 'screen'; id: string; doctor_ids: string[] };
+  { type: 'user'; id: string; role: Role; doctor_id: string | null; email: string } | { type: 'screen'; id: string; doctor_ids: string[] };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -12,7 +15,25 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** The acting account's id, for audit columns (`created_by`, `updated_by`, `actor_id`); null when anonymous. */
+/**
+ * Who acts, as audit rows and idempotency scopes record it, and the request that caused the change (logged
+ * with the queue events it emits). `id` and `type` are null for anonymous callers.
+ */
+export interface ActorRef {
+  id: string | null;
+  type: string | null;
+  requestId: string | null;
+}
+
+/** The acting account of a request, for audit columns (`created_by`, `updated_by`, `actor_id`); null when anonymous. */
 export function actorId(req: Request): string | null {
   return req.actor?.id ?? null;
 }
+
+/** The {@link ActorRef} of a request: the one place a route turns `req` into "who did it". */
+export function actorRef(req: Request): ActorRef {
+  return { id: req.actor?.id ?? null, type: req.actor?.type ?? null, requestId: req.id ?? null };
+}
+
+/** The actor of work that no request caused (jobs, scripts). */
+export const SYSTEM_ACTOR: ActorRef = { id: null, type: null, requestId: null };

@@ -46,7 +46,9 @@ export interface Config {
 
 const schema = Joi.object({
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
-  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }).empty(''),
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .empty(''),
   CLINIC_TIMEZONE: Joi.string()
     .default('UTC')
     .custom((v, h) => (IANAZone.isValidZone(v) ? v : h.error('any.invalid')))
@@ -58,16 +60,25 @@ const schema = Joi.object({
     .messages({ 'any.invalid': '"DEFAULT_PHONE_REGION" must be an ISO 3166-1 alpha-2 code such as "IN"' }),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silent').default('info'),
   DATA_DIR: Joi.string().default('.data'),
-  JWT_SECRET: Joi.string().min(32).empty('')
-    .messages({ 'string.min': '"JWT_SECRET" must be at least 32 bytes (RFC 7518 §3.2 for HS256)' }),
-  JWT_TTL_SECONDS: Joi.number().integer().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  JWT_SECRET: Joi.string().min(32).empty('').messages({ 'string.min': '"JWT_SECRET" must be at least 32 bytes (RFC 7518 §3.2 for HS256)' }),
+  JWT_TTL_SECONDS: Joi.number()
+    .integer()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(8 * 3600),
   ADMIN_EMAIL: Joi.string().email({ tlds: false }).empty(''),
   ADMIN_PASSWORD: Joi.string().min(12).empty(''),
   CORS_ORIGINS: Joi.string().allow('').default(''),
-  TRUST_PROXY: Joi.string().default('loopback').custom((v: string) => {
-    if (!parseTrustProxy(v)) throw new Error('invalid');
-    return v;
-  }).messages({ 'any.custom': '"TRUST_PROXY" must be a hop count, or a comma-separated list of IP addresses, CIDR subnets or loopback, linklocal, uniquelocal' }),
+  TRUST_PROXY: Joi.string()
+    .default('loopback')
+    .custom((v: string) => {
+      if (!parseTrustProxy(v)) throw new Error('invalid');
+      return v;
+    })
+    .messages({
+      'any.custom':
+        '"TRUST_PROXY" must be a hop count, or a comma-separated list of IP addresses, CIDR subnets or loopback, linklocal, uniquelocal',
+    }),
   BOOKING_HORIZON_DAYS: Joi.number().integer().min(1).max(3650).default(90),
   DB_POOL_MAX: Joi.number().integer().min(1).max(500).default(20),
   DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(3000),
@@ -104,7 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     jwtTtlSeconds: value.JWT_TTL_SECONDS,
     adminEmail: value.ADMIN_EMAIL,
     adminPassword: value.ADMIN_PASSWORD,
-    corsOrigins: String(value.CORS_ORIGINS).split(',').map((s: string) => s.trim()).filter(Boolean),
+    corsOrigins: String(value.CORS_ORIGINS)
+      .split(',')
+      .map((s: string) => s.trim())
+      .filter(Boolean),
     trustProxy: parseTrustProxy(value.TRUST_PROXY)!,
     bookingHorizonDays: value.BOOKING_HORIZON_DAYS,
     dbPoolMax: value.DB_POOL_MAX,
@@ -124,7 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
  */
 export function parseTrustProxy(v: string): number | string[] | null {
   if (/^\d+$/.test(v.trim())) return Number(v.trim());
-  const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const parts = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const ok = (p: string) => {
     if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
     const [addr, bits, extra] = p.split('/');

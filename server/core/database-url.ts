@@ -4,7 +4,11 @@ import type { Logger } from './logger';
 import { startEmbeddedPostgres } from './embedded-db';
 
 /** The database to use: `DATABASE_URL` when set (nothing started), else the embedded one under `DATA_DIR/postgres`. */
-export interface ResolvedDatabase { url: string; embedded: boolean; stop(): Promise<void> }
+export interface ResolvedDatabase {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
 
 /** Resolves `config.databaseUrl`, starting the persistent embedded PostgreSQL when it is unset. */
 export async function resolveDatabase(config: Config, logger: Logger): Promise<ResolvedDatabase> {

@@ -1,5 +1,5 @@
 import { ConnectionAcquireTimeoutError, ConnectionError, ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
-import { AppError, Conflict, ServiceUnavailable, Unprocessable } from './errors';
+import { AppError, ConcurrentUpdate, Conflict, ServiceUnavailable, Unprocessable } from './errors';
 
 /** PostgreSQL SQLSTATE codes we act on (PostgreSQL manual, Appendix A). */
 export const PG = {
@@ -31,7 +31,9 @@ export function isUnavailableError(err: unknown): boolean {
   if (code === PG.adminShutdown || code === PG.cannotConnectNow) return true;
   if (code && /^08/.test(code)) return true; // connection exception class
   const msg = String((err as Error)?.message ?? '');
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Query read timeout|Connection terminated unexpectedly/i.test(msg);
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Query read timeout|Connection terminated unexpectedly/i.test(
+    msg,
+  );
 }
 
 /**
@@ -48,7 +50,7 @@ export function mapDatabaseError(err: unknown): unknown {
     return new Unprocessable('REFERENCE_NOT_FOUND', 'A referenced record does not exist');
   }
   if (isRetryableTxError(err)) {
-    return new Conflict('CONCURRENT_UPDATE', 'Too many concurrent changes to the same record; retry', undefined, { 'Retry-After': '1' });
+    return new ConcurrentUpdate('Too many concurrent changes to the same record; retry');
   }
   if (sqlState(err) === PG.queryCanceled) return new AppError(504, 'DATABASE_TIMEOUT', 'The database took too long to answer');
   if (isUnavailableError(err)) return new ServiceUnavailable();

@@ -11,15 +11,17 @@ export interface DbOptions {
 }
 
 /**
- * Creates the Sequelize instance. Models are plain classes bound to this instance; timestamps are
- * `created_at` / `updated_at`. Connect timeout and statement timeout are bounded so that no request hangs
- * on an unreachable or stuck database.
+ * Creates the Sequelize instance in sequelize-typescript's repository mode: the model classes are never bound
+ * themselves; `sequelize.getRepository(Model)` gives a copy bound to this instance, so several apps (each with
+ * its own instance) can run in one process. Timestamps are `created_at` / `updated_at`. Connect timeout and
+ * statement timeout are bounded so that no request hangs on an unreachable or stuck database.
  */
 export function createSequelize(opts: DbOptions): Sequelize {
   return new Sequelize(opts.url, {
     dialect: 'postgres',
     logging: opts.logger.isDebugEnabled() ? (sql) => opts.logger.debug('sql', { sql: sql.slice(0, 500) }) : false,
     models: opts.models,
+    repositoryMode: true,
     define: { underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     pool: { max: opts.poolMax, min: 0, acquire: opts.acquireTimeoutMs, idle: 10_000, evict: 5_000 },
     dialectOptions: {

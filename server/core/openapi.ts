@@ -22,18 +22,32 @@ export function buildOpenApi(): Record<string, unknown> {
       security: [{ bearerAuth: [] }],
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Staff JWT from POST /api/v1/auth/login, or a screen token for the public queue view.' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'Staff JWT from POST /api/v1/auth/login, or a screen token for the public queue view.',
+          },
         },
         responses: {
-          Problem: { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+          Problem: {
+            description: 'Problem details (RFC 9457)',
+            content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+          },
         },
         schemas: {
           Problem: {
             type: 'object',
             properties: {
-              type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-              instance: { type: 'string' }, error: { type: 'string', example: 'VALIDATION_ERROR' }, message: { type: 'string' },
-              details: {}, request_id: { type: 'string' },
+              type: { type: 'string' },
+              title: { type: 'string' },
+              status: { type: 'integer' },
+              detail: { type: 'string' },
+              instance: { type: 'string' },
+              error: { type: 'string', example: 'VALIDATION_ERROR' },
+              message: { type: 'string' },
+              details: {},
+              request_id: { type: 'string' },
             },
           },
         },

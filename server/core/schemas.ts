@@ -2,7 +2,9 @@ import Joi from 'joi';
 import { isClinicDate } from './clinic-time';
 
 /** Shared joi pieces used by every feature's `*.schemas.ts`. */
-export const uuid = Joi.string().guid({ version: ['uuidv1', 'uuidv4', 'uuidv5', 'uuidv7'], separator: '-' }).lowercase();
+export const uuid = Joi.string()
+  .guid({ version: ['uuidv1', 'uuidv4', 'uuidv5', 'uuidv7'], separator: '-' })
+  .lowercase();
 
 /** A clinic day, `YYYY-MM-DD`, validated as a real calendar date. */
 export const clinicDate = Joi.string()
@@ -20,3 +22,6 @@ export const pagination = {
 export function page<T>(data: T[], total: number, limit: number, offset: number) {
   return { data, total, limit, offset };
 }
+
+/** Escapes `\`, `%` and `_` for a LIKE / ILIKE pattern (the default escape character is `\`). */
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);

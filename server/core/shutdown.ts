@@ -1,7 +1,6 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import type { RequestHandler } from 'express';
-import type { Server as IoServer } from 'socket.io';
 import type { Logger } from './logger';
 
 /** A function run during graceful shutdown (e.g. drain the outbox relay). */
@@ -28,10 +27,15 @@ export function createHttpDrainer(server: http.Server, logger: Logger): HttpDrai
   let onIdle: (() => void) | undefined;
   server.on('connection', (socket: net.Socket) => {
     sockets.add(socket);
-    socket.once('close', () => { sockets.delete(socket); upgraded.delete(socket); });
+    socket.once('close', () => {
+      sockets.delete(socket);
+      upgraded.delete(socket);
+    });
   });
   // WebSockets are closed by Engine.IO (close frame after its buffer drains); never cut them short here.
-  server.on('upgrade', (_req, socket: net.Socket) => { upgraded.add(socket); });
+  server.on('upgrade', (_req, socket: net.Socket) => {
+    upgraded.add(socket);
+  });
 
   return {
     middleware: (_req, res, next) => {
@@ -51,8 +55,15 @@ export function createHttpDrainer(server: http.Server, logger: Logger): HttpDrai
       server.closeIdleConnections(); // used keep-alive connections with no request in progress
 
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
-      const requestsDone = inFlight.size === 0 ? Promise.resolve('done' as const) : new Promise<'done'>((resolve) => { onIdle = () => resolve('done'); });
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const requestsDone =
+        inFlight.size === 0
+          ? Promise.resolve('done' as const)
+          : new Promise<'done'>((resolve) => {
+              onIdle = () => resolve('done');
+            });
       let outcome = await Promise.race([requestsDone, timedOut]);
       if (outcome === 'done') {
         // Node counts a connection that never sent a byte (a browser's or proxy's pre-connect) as active,
@@ -65,25 +76,16 @@ export function createHttpDrainer(server: http.Server, logger: Logger): HttpDrai
       clearTimeout(timer);
       if (outcome === 'done') return 0;
       const left = sockets.size;
-      logger.warn('shutdown timeout: closing connections still open', { connections: left, in_flight_requests: inFlight.size, timeout_ms: timeoutMs });
+      logger.warn('shutdown timeout: closing connections still open', {
+        connections: left,
+        in_flight_requests: inFlight.size,
+        timeout_ms: timeoutMs,
+      });
       for (const socket of sockets) socket.destroy();
       await closed;
       return left;
     },
   };
-}
-
-/**
- * Tells every Socket.IO client on this instance to reconnect elsewhere: emits `server:shutdown
- * {reconnect: true}` in every namespace, then closes the Engine.IO transports. Clients see a transport close (not a server
- * disconnect), so socket.io-client reconnects by itself — through the load balancer, to another instance.
- * (`socket.disconnect(true)` would send a DISCONNECT packet, which disables the client's auto-reconnect.)
- * Engine.IO flushes each client's write buffer before closing it, so the notice is delivered first.
- */
-export function sendSocketsElsewhere(io: IoServer): void {
-  // `local`: with the PostgreSQL adapter a plain emit would reach every instance's clients, not just ours.
-  for (const nsp of io._nsps.values()) nsp.local.emit('server:shutdown', { reconnect: true });
-  io.engine.close();
 }
 
 /**
@@ -96,7 +98,9 @@ export async function runShutdownHooks(hooks: ShutdownHook[], timeoutMs: number,
     try {
       await Promise.race([
         Promise.resolve().then(hook),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`shutdown hook took longer than ${timeoutMs} ms`)), timeoutMs); }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`shutdown hook took longer than ${timeoutMs} ms`)), timeoutMs);
+        }),
       ]);
     } catch (err) {
       logger.error('shutdown hook failed', { error: err instanceof Error ? err.message : String(err) });

@@ -1,13 +1,27 @@
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 
 /**
- * Hot-path statements: SQL written with `$name` binds (as Sequelize takes them), rewritten once to `$1..$n`
- * and run as a named prepared statement on the transaction's own connection, so PostgreSQL parses and
- * plans it once per connection and the call skips Sequelize's per-query work. Use only inside a managed
- * transaction (`sequelize.transaction(async t => …)`), whose commit and rollback Sequelize still owns.
+ * The one way repositories send SQL. Every statement is written with `$name` binds (one binding style in
+ * the whole code base); the transaction, when there is one, is always the last argument.
+ *
+ * - {@link Sql.query} / {@link Sql.exec}: plain statements through Sequelize (`bind`), for everything that is
+ *   not on a hot path.
+ * - {@link Sql.prepared}: hot-path statements ({@link statement}), rewritten once to `$1..$n` and run as a
+ *   named prepared statement on the transaction's own connection (or a pooled one), so PostgreSQL parses and
+ *   plans them once per connection and the call skips Sequelize's per-query work.
  */
+export interface Sql {
+  /** Runs `text` and returns its rows. */
+  query<T>(text: string, bind?: Record<string, unknown>, t?: Transaction): Promise<T[]>;
+  /** Runs `text` (a write without RETURNING) and returns how many rows it touched. */
+  exec(text: string, bind?: Record<string, unknown>, t?: Transaction): Promise<number>;
+  /** Runs a prepared {@link Statement} and returns its rows; inside `t` on its connection. */
+  prepared<T>(stmt: Statement, params: Record<string, unknown>, t?: Transaction): Promise<T[]>;
+}
+
+/** A hot-path statement: its prepared-statement name, `$1..$n` text and bind names in positional order. */
 export interface Statement {
   /** Prepared-statement name, derived from the text. */
   name: string;
@@ -36,31 +50,47 @@ export function valuesFor(stmt: Statement, params: Record<string, unknown>): unk
   });
 }
 
-interface PgConnection { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> }
-
-/**
- * Runs `stmt` on the connection of transaction `t` (Sequelize's `transaction.connection`, a node-postgres
- * client). Errors are node-postgres errors (with `code`), which the error mapping understands.
- */
-export async function runInTransaction<T>(t: Transaction, stmt: Statement, params: Record<string, unknown>): Promise<T[]> {
-  const connection = (t as unknown as { connection?: PgConnection }).connection;
-  if (!connection) throw new Error('runInTransaction needs an open managed transaction');
-  const res = await connection.query({ name: stmt.name, text: stmt.text, values: valuesFor(stmt, params) });
-  return res.rows as T[];
+/** The node-postgres client behind a Sequelize connection. */
+interface PgConnection {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+interface ConnectionManager {
+  getConnection(o: { type: string }): Promise<PgConnection>;
+  releaseConnection(c: PgConnection): Promise<void>;
 }
 
-/**
- * Runs `stmt` as a named prepared statement: inside `t` on its connection, otherwise on a connection taken
- * from Sequelize's own pool (so its size and acquire timeout — the 503 — still apply) and given back at once.
- */
-export async function runPrepared<T>(sequelize: Sequelize, stmt: Statement, params: Record<string, unknown>, t?: Transaction): Promise<T[]> {
-  if (t) return runInTransaction<T>(t, stmt, params);
-  const manager = sequelize.connectionManager as unknown as { getConnection(o: { type: string }): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
-  const connection = await manager.getConnection({ type: 'SELECT' });
-  try {
+/** The {@link Sql} of one Sequelize instance. */
+export function createSql(sequelize: Sequelize): Sql {
+  const manager = sequelize.connectionManager as unknown as ConnectionManager;
+  const runOn = async <T>(connection: PgConnection, stmt: Statement, params: Record<string, unknown>) => {
     const res = await connection.query({ name: stmt.name, text: stmt.text, values: valuesFor(stmt, params) });
     return res.rows as T[];
-  } finally {
-    await manager.releaseConnection(connection);
-  }
+  };
+  return {
+    query<T>(text: string, bind: Record<string, unknown> = {}, t?: Transaction) {
+      return sequelize.query(text, { bind, type: QueryTypes.SELECT, transaction: t }) as Promise<T[]>;
+    },
+    async exec(text: string, bind: Record<string, unknown> = {}, t?: Transaction) {
+      const [, meta] = await sequelize.query(text, { bind, type: QueryTypes.RAW, transaction: t });
+      return (meta as { rowCount?: number } | undefined)?.rowCount ?? 0;
+    },
+    async prepared<T>(stmt: Statement, params: Record<string, unknown>, t?: Transaction) {
+      if (t) {
+        // A managed transaction's node-postgres client; its commit and rollback stay Sequelize's.
+        const connection = (t as unknown as { connection?: PgConnection }).connection;
+        if (!connection) throw new Error('a prepared statement inside a transaction needs an open managed transaction');
+        return runOn<T>(connection, stmt, params);
+      }
+      // A connection from Sequelize's own pool, so its size and acquire timeout (the 503) still apply.
+      const connection = await manager.getConnection({ type: 'SELECT' });
+      try {
+        return await runOn<T>(connection, stmt, params);
+      } finally {
+        await manager.releaseConnection(connection);
+      }
+    },
+  };
 }
+
+/** `to_char(col AT TIME ZONE 'UTC', …)`: an ISO-8601 UTC instant with milliseconds, as the API answers them. */
+export const isoUtc = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

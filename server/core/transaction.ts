@@ -27,3 +27,11 @@ export async function withTransaction<T>(sequelize: Sequelize, work: (t: Transac
     }
   }
 }
+
+/** Runs `work` in one managed transaction, retried as {@link withTransaction} does. What services get instead of Sequelize. */
+export type Transactor = <T>(work: (t: Transaction) => Promise<T>) => Promise<T>;
+
+/** The {@link Transactor} of one Sequelize instance. */
+export function createTransactor(sequelize: Sequelize, opts: RetryOptions = {}): Transactor {
+  return (work) => withTransaction(sequelize, work, opts);
+}

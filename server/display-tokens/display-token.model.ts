@@ -18,12 +18,21 @@ export class DisplayToken extends Model {
 
 /** A screen token as listed (never the token or its hash). */
 export interface DisplayTokenDto {
-  id: string; label: string; doctor_ids: string[]; created_by: string | null; created_at: string; revoked_at: string | null;
+  id: string;
+  label: string;
+  doctor_ids: string[];
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 export function toDisplayTokenDto(t: DisplayToken): DisplayTokenDto {
   return {
-    id: t.id, label: t.label, doctor_ids: [...t.doctor_ids], created_by: t.created_by,
-    created_at: t.created_at.toISOString(), revoked_at: t.revoked_at ? t.revoked_at.toISOString() : null,
+    id: t.id,
+    label: t.label,
+    doctor_ids: [...t.doctor_ids],
+    created_by: t.created_by,
+    created_at: t.created_at.toISOString(),
+    revoked_at: t.revoked_at ? t.revoked_at.toISOString() : null,
   };
 }

@@ -1,10 +1,8 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
 import { actorId } from '../core/actor';
-import type { AppContext } from '../core/context';
 import { allow } from '../auth/guard';
-import { disconnectActor } from '../auth/socket-auth';
-import { listDisplayTokens, mintDisplayToken, revokeDisplayToken } from './display-tokens.service';
+import type { DisplayTokensService } from './display-tokens.service';
 import { listDisplayTokensSchema, mintDisplayTokenSchema, revokeDisplayTokenSchema } from './display-tokens.schemas';
 
 /**
@@ -21,7 +19,7 @@ import { listDisplayTokensSchema, mintDisplayTokenSchema, revokeDisplayTokenSche
  *         created_at: { type: string, format: date-time }
  *         revoked_at: { type: string, format: date-time, nullable: true }
  */
-export function displayTokensRouter(ctx: AppContext): Router {
+export function displayTokensRouter({ displayTokens }: { displayTokens: DisplayTokensService }): Router {
   const r = Router();
 
   /**
@@ -30,7 +28,9 @@ export function displayTokensRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [display-tokens]
    *     summary: 'Mint a waiting-room screen token'
-   *     description: 'The token (`scr_…`) is in this answer only; the server keeps just its SHA-256. It reads the public queue view of `doctor_ids` (REST snapshot and Socket.IO) and nothing else.'
+   *     description: |
+   *       The token (`scr_…`) is in this answer only; the server keeps just its SHA-256. It reads the public queue view
+   *       of `doctor_ids` (REST snapshot and Socket.IO) and nothing else.
    *     x-roles: [admin, reception]
    *     requestBody:
    *       required: true
@@ -45,12 +45,21 @@ export function displayTokensRouter(ctx: AppContext): Router {
    *     responses:
    *       201:
    *         description: 'Minted: {id, label, doctor_ids, token, created_at}'
-   *         content: { application/json: { schema: { type: object, properties: { id: { type: string, format: uuid }, label: { type: string }, doctor_ids: { type: array, items: { type: string, format: uuid } }, token: { type: string, example: 'scr_…' }, created_at: { type: string, format: date-time } } } } }
+   *         content:
+   *           application/json:
+   *             schema:
+   *               type: object
+   *               properties:
+   *                 id: { type: string, format: uuid }
+   *                 label: { type: string }
+   *                 doctor_ids: { type: array, items: { type: string, format: uuid } }
+   *                 token: { type: string, example: 'scr_…' }
+   *                 created_at: { type: string, format: date-time }
    *       400: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/display-tokens', allow('admin', 'reception'), validate(mintDisplayTokenSchema), async (req, res) => {
-    res.status(201).json(await mintDisplayToken(req.body, actorId(req)));
+    res.status(201).json(await displayTokens.mint(req.body, actorId(req)));
   });
 
   /**
@@ -69,7 +78,7 @@ export function displayTokensRouter(ctx: AppContext): Router {
    *       400: { $ref: '#/components/responses/Problem' }
    */
   r.get('/display-tokens', allow('admin', 'reception'), validate(listDisplayTokensSchema), async (req, res) => {
-    res.json(await listDisplayTokens(req.query as never));
+    res.json(await displayTokens.list(req.query as never));
   });
 
   /**
@@ -86,8 +95,7 @@ export function displayTokensRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    */
   r.delete('/display-tokens/:id', allow('admin', 'reception'), validate(revokeDisplayTokenSchema), async (req, res) => {
-    await revokeDisplayToken(req.params.id as string);
-    await disconnectActor(ctx, { type: 'screen', id: req.params.id as string });
+    await displayTokens.revoke(req.params.id as string);
     res.status(204).end();
   });
 

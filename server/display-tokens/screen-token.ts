@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-
-/** Every screen token starts with this, so the authentication middleware can tell it from a JWT. */
-export const SCREEN_TOKEN_PREFIX = 'scr_';
+import { SCREEN_TOKEN_PREFIX } from '../auth/authenticate';
 
 /** A new screen token: `scr_` + 32 random bytes, base64url (256 bits of entropy). */
 export function newScreenToken(): string {

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
 import Joi from 'joi';
-import type { AppContext } from '../core/context';
 import { validate } from '../core/http';
 import { uuid } from '../core/schemas';
 
@@ -18,7 +17,10 @@ const doctorParamSchema = { params: Joi.object({ doctor_id: uuid.required() }) }
 
 const doctorIdsList = Joi.string()
   .custom((value: string, helpers) => {
-    const ids = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const ids = value
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     if (!ids.length) return helpers.error('doctor_ids.empty');
     if (ids.length > MAX_DOCTORS_PER_SCREEN) return helpers.error('doctor_ids.max');
     if (ids.some((id) => uuid.validate(id).error)) return helpers.error('doctor_ids.uuid');
@@ -36,16 +38,18 @@ const doctorListSchema = { query: Joi.object({ doctor_ids: doctorIdsList.require
  * so it is public. Its own CSP allows only same-origin scripts, styles and sockets.
  */
 function sendPage(res: Response): void {
-  res.setHeader('Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-    + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+      "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'",
+  );
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cache-Control', 'no-cache');
   res.sendFile(path.join(DISPLAY_PUBLIC_DIR, 'display.html'));
 }
 
 /** The waiting-room screen: `/display/{doctor_id}`, `/display?doctor_ids=a,b`, and its assets under `/display/assets/`. Public. */
-export function displayRouter(_ctx: AppContext): Router {
+export function displayRouter(): Router {
   const r = Router();
 
   r.use('/display/assets', express.static(DISPLAY_PUBLIC_DIR, { index: false, fallthrough: true, maxAge: '5m' }));
@@ -56,7 +60,10 @@ export function displayRouter(_ctx: AppContext): Router {
    *   get:
    *     tags: [display]
    *     summary: 'Waiting-room screen for several doctors side by side (HTML page)'
-   *     description: 'Open as `/display?doctor_ids=a,b#token=<screen token>`. The token stays in the URL fragment, so it is never sent in a URL; the page passes it in the Socket.IO handshake. The page shows only public queue tokens, never personal data.'
+   *     description: |
+   *       Open as `/display?doctor_ids=a,b#token=<screen token>`. The token stays in the URL fragment, so it is never
+   *       sent in a URL; the page passes it in the Socket.IO handshake. The page shows only public queue tokens, never
+   *       personal data.
    *     security: []
    *     parameters:
    *       - { name: doctor_ids, in: query, required: true, description: 'Comma-separated doctor UUIDs (1–4)', schema: { type: string } }
@@ -64,7 +71,9 @@ export function displayRouter(_ctx: AppContext): Router {
    *       200: { description: 'The page', content: { text/html: { schema: { type: string } } } }
    *       400: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/display', validate(doctorListSchema), (_req, res) => { sendPage(res); });
+  r.get('/display', validate(doctorListSchema), (_req, res) => {
+    sendPage(res);
+  });
 
   /**
    * @openapi
@@ -80,7 +89,9 @@ export function displayRouter(_ctx: AppContext): Router {
    *       200: { description: 'The page', content: { text/html: { schema: { type: string } } } }
    *       400: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/display/:doctor_id', validate(doctorParamSchema), (_req, res) => { sendPage(res); });
+  r.get('/display/:doctor_id', validate(doctorParamSchema), (_req, res) => {
+    sendPage(res);
+  });
 
   return r;
 }

@@ -16,15 +16,31 @@ export class Doctor extends Model {
   @Column({ type: DataType.DATE }) declare updated_at: Date;
 }
 
+/** A doctor as the API shows it. */
 export interface DoctorDto {
-  id: string; name: string; code: string; specialty: string | null; default_daily_capacity: number;
-  working_days: number[]; is_active: boolean; created_at: string; updated_at: string;
+  id: string;
+  name: string;
+  code: string;
+  specialty: string | null;
+  default_daily_capacity: number;
+  /** ISO weekdays, ascending. */
+  working_days: number[];
+  is_active: boolean;
+  created_at: string;
+  updated_at: string;
 }
 
+/** The plain object of a model row. */
 export function toDoctorDto(d: Doctor): DoctorDto {
   return {
-    id: d.id, name: d.name, code: d.code, specialty: d.specialty, default_daily_capacity: d.default_daily_capacity,
-    working_days: [...d.working_days].map(Number).sort(), is_active: d.is_active,
-    created_at: d.created_at.toISOString(), updated_at: d.updated_at.toISOString(),
+    id: d.id,
+    name: d.name,
+    code: d.code,
+    specialty: d.specialty,
+    default_daily_capacity: d.default_daily_capacity,
+    working_days: [...d.working_days].map(Number).sort(),
+    is_active: d.is_active,
+    created_at: d.created_at.toISOString(),
+    updated_at: d.updated_at.toISOString(),
   };
 }

@@ -1,10 +1,7 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
-import type { AppContext } from '../core/context';
-import { clinicToday } from '../core/clinic-time';
 import { allow } from '../auth/guard';
-import { createDoctor, findDoctorOrThrow, listDoctors, updateDoctor } from './doctors.service';
-import { toDoctorDto } from './doctor.model';
+import type { DoctorsService } from './doctors.service';
 import { createDoctorSchema, getDoctorSchema, listDoctorsSchema, updateDoctorSchema } from './doctors.schemas';
 
 /**
@@ -33,7 +30,7 @@ import { createDoctorSchema, getDoctorSchema, listDoctorsSchema, updateDoctorSch
  *         working_days: { type: array, items: { type: integer, minimum: 1, maximum: 7 } }
  *         is_active: { type: boolean }
  */
-export function doctorsRouter(ctx: AppContext): Router {
+export function doctorsRouter({ doctors }: { doctors: DoctorsService }): Router {
   const r = Router();
 
   /**
@@ -50,7 +47,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *       409: { description: 'DOCTOR_CODE_TAKEN', content: { application/problem+json: { schema: { $ref: '#/components/schemas/Problem' } } } }
    */
   r.post('/doctors', allow('admin'), validate(createDoctorSchema), async (req, res) => {
-    res.status(201).json(await createDoctor(req.body));
+    res.status(201).json(await doctors.create(req.body));
   });
 
   /**
@@ -71,7 +68,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *       400: { $ref: '#/components/responses/Problem' }
    */
   r.get('/doctors', allow('admin', 'reception', 'doctor'), validate(listDoctorsSchema), async (req, res) => {
-    res.json(await listDoctors(req.query as never));
+    res.json(await doctors.list(req.query as never));
   });
 
   /**
@@ -87,7 +84,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    */
   r.get('/doctors/:id', allow('admin', 'reception', 'doctor'), validate(getDoctorSchema), async (req, res) => {
-    res.json(toDoctorDto(await findDoctorOrThrow(req.params.id as string)));
+    res.json(await doctors.get(req.params.id as string));
   });
 
   /**
@@ -106,7 +103,7 @@ export function doctorsRouter(ctx: AppContext): Router {
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.patch('/doctors/:id', allow('admin'), validate(updateDoctorSchema), async (req, res) => {
-    res.json(await updateDoctor(ctx.sequelize, req.params.id as string, req.body, clinicToday(ctx.config.clinicTimezone)));
+    res.json(await doctors.update(req.params.id as string, req.body));
   });
 
   return r;

@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import type { AppContext } from '../core/context';
+import type { Sequelize } from 'sequelize-typescript';
+import type { Logger } from '../core/logger';
 import { migrationsApplied } from '../core/migrator';
 import { sendProblem } from '../core/http';
 
 /** Liveness and readiness; public, mounted at the root. */
-export function healthRouter(ctx: AppContext): Router {
+export function healthRouter({ sequelize, logger }: { sequelize: Sequelize; logger: Logger }): Router {
   const r = Router();
   let migrated = false;
 
@@ -36,11 +37,12 @@ export function healthRouter(ctx: AppContext): Router {
   r.get('/ready', async (req, res) => {
     try {
       await Promise.race([
-        ctx.sequelize.query('SELECT 1'),
+        sequelize.query('SELECT 1'),
         new Promise((_, reject) => setTimeout(() => reject(new Error('database check timed out')), 2000).unref()),
       ]);
-      if (!migrated) migrated = await migrationsApplied(ctx.sequelize, ctx.logger);
-      if (!migrated) return sendProblem(res, req, 503, 'MIGRATIONS_PENDING', 'Database migrations are pending', undefined, { 'Retry-After': '5' });
+      if (!migrated) migrated = await migrationsApplied(sequelize, logger);
+      if (!migrated)
+        return sendProblem(res, req, 503, 'MIGRATIONS_PENDING', 'Database migrations are pending', undefined, { 'Retry-After': '5' });
       res.json({ status: 'ready' });
     } catch {
       sendProblem(res, req, 503, 'DATABASE_UNAVAILABLE', 'The database is not reachable', undefined, { 'Retry-After': '2' });

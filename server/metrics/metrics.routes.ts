@@ -1,13 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
-import type { AppContext } from '../core/context';
+import type { Metrics } from './metrics';
 import { Unauthorized } from '../core/errors';
 
 /** Constant-time comparison of the presented bearer token with `METRICS_TOKEN`. */
 function tokenMatches(header: string | undefined, expected: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   if (!m) return false;
-  const given = Buffer.from(m[1]!.trim());
+  const given = Buffer.from(m[1].trim());
   const want = Buffer.from(expected);
   return given.length === want.length && timingSafeEqual(given, want);
 }
@@ -24,7 +24,7 @@ function metricsGuard(token: string | undefined): RequestHandler {
 }
 
 /** Prometheus scrape endpoint; mounted at the root next to health. */
-export function metricsRouter(ctx: AppContext): Router {
+export function metricsRouter({ metrics, metricsToken }: { metrics: Metrics; metricsToken?: string }): Router {
   const r = Router();
 
   /**
@@ -44,9 +44,9 @@ export function metricsRouter(ctx: AppContext): Router {
    *       200: { description: 'Metrics', content: { text/plain: { schema: { type: string } } } }
    *       401: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/metrics', metricsGuard(ctx.config.metricsToken), async (_req, res) => {
-    const body = await ctx.metrics.registry.metrics();
-    res.setHeader('Content-Type', ctx.metrics.registry.contentType);
+  r.get('/metrics', metricsGuard(metricsToken), async (_req, res) => {
+    const body = await metrics.registry.metrics();
+    res.setHeader('Content-Type', metrics.registry.contentType);
     res.setHeader('Cache-Control', 'no-store');
     res.send(body);
   });

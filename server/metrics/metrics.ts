@@ -1,21 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sequelize } from 'sequelize-typescript';
 
-/** Outcomes of a booking attempt, as counted by {@link Metrics.bookings}. */
-export type BookingOutcome = 'booked' | 'full' | 'already_booked' | 'replayed' | 'error';
-/** Queue actions, as counted by {@link Metrics.queueCalls}. */
-export type QueueAction = 'call_next' | 'serve' | 'skip' | 'recall' | 'requeue';
-
 /**
  * The app's Prometheus instruments, all on one registry owned by the app (never prom-client's global
  * default registry: tests run several apps in one process, and each must count only its own work).
- * Features increment these through `ctx.metrics`.
+ * The composition root hands each feature the instruments it increments (as narrow interfaces of its own).
  */
 export interface Metrics {
   registry: Registry;
   /** `http_request_duration_seconds{method, route, status}` — route is the Express pattern, never the raw path. */
   httpDuration: Histogram<'method' | 'route' | 'status'>;
-  /** `clinic_bookings_total{outcome}`. */
+  /** `clinic_bookings_total{outcome}` (outcomes: appointments/booking.http.ts). */
   bookings: Counter<'outcome'>;
   /** `clinic_checkins_total`. */
   checkins: Counter<string>;
@@ -30,7 +25,12 @@ export interface Metrics {
 }
 
 /** The parts of sequelize-pool's `Pool` we read; all are plain counts of connections or waiters. */
-interface PoolCounts { size: number; available: number; using: number; waiting: number }
+interface PoolCounts {
+  size: number;
+  available: number;
+  using: number;
+  waiting: number;
+}
 
 /** The pool behind a Sequelize instance, if it has been created (it is, lazily, by the dialect's connection manager). */
 function poolOf(sequelize: Sequelize): PoolCounts | undefined {
@@ -48,10 +48,15 @@ export function createMetrics(sequelize: Sequelize): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  const poolGauge = (name: string, help: string, key: keyof PoolCounts) => new Gauge({
-    name, help, registers: [registry],
-    collect() { this.set(poolOf(sequelize)?.[key] ?? 0); },
-  });
+  const poolGauge = (name: string, help: string, key: keyof PoolCounts) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(poolOf(sequelize)?.[key] ?? 0);
+      },
+    });
   poolGauge('db_pool_size', 'Connections open in the database pool (idle + in use)', 'size');
   poolGauge('db_pool_available', 'Idle connections in the database pool', 'available');
   poolGauge('db_pool_using', 'Connections handed out by the database pool', 'using');
@@ -66,11 +71,29 @@ export function createMetrics(sequelize: Sequelize): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    bookings: new Counter({ name: 'clinic_bookings_total', help: 'Booking attempts by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+    bookings: new Counter({
+      name: 'clinic_bookings_total',
+      help: 'Booking attempts by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     checkins: new Counter({ name: 'clinic_checkins_total', help: 'Patients checked in', registers: [registry] }),
-    queueCalls: new Counter({ name: 'clinic_queue_calls_total', help: 'Queue actions by action', labelNames: ['action'] as const, registers: [registry] }),
-    connectedScreens: new Gauge({ name: 'clinic_connected_screens', help: 'Display screens connected to this instance', registers: [registry] }),
+    queueCalls: new Counter({
+      name: 'clinic_queue_calls_total',
+      help: 'Queue actions by action',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
+    connectedScreens: new Gauge({
+      name: 'clinic_connected_screens',
+      help: 'Display screens connected to this instance',
+      registers: [registry],
+    }),
     outboxBacklog: new Gauge({ name: 'clinic_outbox_backlog', help: 'Outbox events not yet published', registers: [registry] }),
-    outboxLagSeconds: new Gauge({ name: 'clinic_outbox_lag_seconds', help: 'Age in seconds of the oldest unpublished outbox event (0 when none)', registers: [registry] }),
+    outboxLagSeconds: new Gauge({
+      name: 'clinic_outbox_lag_seconds',
+      help: 'Age in seconds of the oldest unpublished outbox event (0 when none)',
+      registers: [registry],
+    }),
   };
 }

@@ -1,11 +1,8 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
 import { actorId } from '../core/actor';
-import type { AppContext } from '../core/context';
-import { createPatientsService } from './patients.service';
-import { sequelizePatientRepository } from './patients.repository';
+import type { PatientsService } from './patients.service';
 import { allow } from '../auth/guard';
-import { doctorSeesOwnPatients } from './patient-access';
 import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePatientSchema } from './patients.schemas';
 
 /**
@@ -33,8 +30,7 @@ import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePati
  *         phone: { type: string, description: 'Any format; read in DEFAULT_PHONE_REGION when it has no country code' }
  *         email: { type: string, format: email, nullable: true }
  */
-export function patientsRouter(ctx: AppContext): Router {
-  const service = createPatientsService({ repo: sequelizePatientRepository, phoneRegion: ctx.config.defaultPhoneRegion });
+export function patientsRouter({ patients: service }: { patients: PatientsService }): Router {
   const r = Router();
 
   /**
@@ -44,7 +40,9 @@ export function patientsRouter(ctx: AppContext): Router {
    *     tags: [patients]
    *     summary: 'Register a patient'
    *     x-roles: [admin, reception]
-   *     description: 'Phone is normalized to E.164. Same phone and first name (case-insensitive) → 409 PATIENT_EXISTS with `details.existing_id`; family members may share a phone.'
+   *     description: |
+   *       Phone is normalized to E.164. Same phone and first name (case-insensitive) → 409 PATIENT_EXISTS with
+   *       `details.existing_id`; family members may share a phone.
    *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PatientInput' } } } }
    *     responses:
    *       201: { description: Registered, content: { application/json: { schema: { $ref: '#/components/schemas/Patient' } } } }
@@ -90,7 +88,8 @@ export function patientsRouter(ctx: AppContext): Router {
    *       400: { $ref: '#/components/responses/Problem' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/patients/:id', allow('admin', 'reception', 'doctor'), validate(getPatientSchema), doctorSeesOwnPatients(ctx.sequelize), async (req, res) => {
+  r.get('/patients/:id', allow('admin', 'reception', 'doctor'), validate(getPatientSchema), async (req, res) => {
+    await service.assertMayRead(req.actor, req.params.id as string);
     res.json(await service.get(req.params.id as string));
   });
 

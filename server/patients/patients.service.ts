@@ -1,10 +1,14 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { Conflict, NotFound } from '../core/errors';
+import type { Actor } from '../core/actor';
+import { Conflict, Forbidden, NotFound } from '../core/errors';
 import { page } from '../core/schemas';
 import { normalizePhone } from './phone';
 import type { NewPatient, PatientChanges, PatientDto, PatientRepository } from './patients.repository';
 
-export interface PatientsDeps { repo: PatientRepository; phoneRegion: CountryCode }
+export interface PatientsDeps {
+  repo: PatientRepository;
+  phoneRegion: CountryCode;
+}
 
 const blankToNull = <T>(v: T | '' | undefined): T | null | undefined => (v === '' ? null : v);
 
@@ -25,7 +29,9 @@ export function createPatientsService({ repo, phoneRegion }: PatientsDeps) {
         created_by: actorId,
       });
       if ('duplicateOf' in created) {
-        throw new Conflict('PATIENT_EXISTS', 'A patient with this phone number and first name is already registered', { existing_id: created.duplicateOf });
+        throw new Conflict('PATIENT_EXISTS', 'A patient with this phone number and first name is already registered', {
+          existing_id: created.duplicateOf,
+        });
       }
       return created;
     },
@@ -46,9 +52,23 @@ export function createPatientsService({ repo, phoneRegion }: PatientsDeps) {
       const updated = await repo.update(id, clean);
       if (!updated) throw new NotFound('No patient with this id', 'PATIENT_NOT_FOUND');
       if ('duplicateOf' in updated) {
-        throw new Conflict('PATIENT_EXISTS', 'Another patient with this phone number and first name exists', { existing_id: updated.duplicateOf });
+        throw new Conflict('PATIENT_EXISTS', 'Another patient with this phone number and first name exists', {
+          existing_id: updated.duplicateOf,
+        });
       }
       return updated;
+    },
+
+    /**
+     * Doctor scope for reading a patient: a user with role `doctor` may read a patient only when that patient
+     * has an appointment with them (on any day, not cancelled); other actors pass.
+     * @throws Forbidden `FORBIDDEN_DOCTOR`
+     */
+    async assertMayRead(actor: Actor | undefined, patientId: string): Promise<void> {
+      if (actor?.type !== 'user' || actor.role !== 'doctor') return;
+      if (!actor.doctor_id || !(await repo.doctorHasPatient(actor.doctor_id, patientId))) {
+        throw new Forbidden('You may only read patients who have an appointment with you', 'FORBIDDEN_DOCTOR');
+      }
     },
 
     /** Search by phone (any format; normalized first) and/or name words; paginated, ordered by name. */

@@ -8,7 +8,9 @@ import { BadRequest } from '../core/errors';
 export function normalizePhone(raw: string, region: CountryCode, path = 'body.phone'): string {
   const parsed = parsePhoneNumberFromString(raw, region);
   if (!parsed || !parsed.isValid()) {
-    throw new BadRequest(`${path}: not a valid phone number for region ${region}`, [{ path, message: `not a valid phone number (read in region ${region} when no country code is given)` }]);
+    throw new BadRequest(`${path}: not a valid phone number for region ${region}`, [
+      { path, message: `not a valid phone number (read in region ${region} when no country code is given)` },
+    ]);
   }
   return parsed.number;
 }

@@ -1,17 +1,16 @@
-import { QueryTypes } from 'sequelize';
-import type { Sequelize } from 'sequelize-typescript';
-import type { Server as IoServer } from 'socket.io';
 import type { Logger } from '../core/logger';
-import { doctorDayRoom, type QueueHeartbeatEvent, type QueueUpdatedEvent } from './queue.events';
+import { doctorDayRoom, type QueueHeartbeatEvent, type ServerToClientEvents } from '../live/live.events';
+import type { LiveServer } from '../live/live.server';
+import type { QueueRepository } from './queue.repository';
 import { RelayLeader } from './relay-leader';
 
 const BATCH = 500;
 
 export interface QueuePublisherOptions {
-  sequelize: Sequelize;
+  repo: QueueRepository;
   /** For the relay leader's own connection (LISTEN + session advisory lock). */
   databaseUrl: string;
-  io: IoServer;
+  io: LiveServer;
   logger: Logger;
   /** Relay interval (ms): how soon an event whose after-commit publish was lost (crash) still goes out. */
   relayIntervalMs: number;
@@ -41,9 +40,17 @@ export interface QueuePublisher {
  * keeps a room's versions in order on every instance. (Calls the adapter's `broadcast(packet, opts)`, the
  * same call Socket.IO's BroadcastOperator.emit makes; with the in-memory adapter it is synchronous.)
  */
-async function broadcastInOrder(io: IoServer, room: string, event: string, payload: unknown): Promise<void> {
+async function broadcastInOrder<E extends keyof ServerToClientEvents>(
+  io: LiveServer,
+  room: string,
+  event: E,
+  payload: Parameters<ServerToClientEvents[E]>[0],
+): Promise<void> {
   const adapter = io.of('/').adapter as unknown as { broadcast(packet: unknown, opts: unknown): void | Promise<void> };
-  await adapter.broadcast({ type: 2 /* socket.io-parser PacketType.EVENT */, data: [event, payload] }, { rooms: new Set([room]), except: new Set(), flags: {} });
+  await adapter.broadcast(
+    { type: 2 /* socket.io-parser PacketType.EVENT */, data: [event, payload] },
+    { rooms: new Set([room]), except: new Set(), flags: {} },
+  );
 }
 
 /**
@@ -63,17 +70,6 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
   const timers: NodeJS.Timeout[] = [];
   const leader = new RelayLeader(o.databaseUrl, o.logger, o.relayIntervalMs, () => void runOnce());
 
-  interface Pending { id: string; payload: QueueUpdatedEvent; request_id: string | null; waited_ms: number }
-
-  /** The oldest unpublished events, in id order. No lock is held while they are sent. */
-  async function pendingBatch(): Promise<Pending[]> {
-    return o.sequelize.query<Pending>(
-      `SELECT id, payload, request_id, extract(epoch FROM now() - created_at) * 1000 AS waited_ms
-         FROM queue_events WHERE published_at IS NULL ORDER BY id LIMIT ${BATCH}`,
-      { type: QueryTypes.SELECT },
-    );
-  }
-
   /**
    * Sends pending events in id order and marks each published only after the adapter accepted it; the
    * first failed send ends the run (later events wait, so a room never skips a version) and the next run
@@ -83,7 +79,7 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
   async function relay(): Promise<number> {
     let total = 0;
     for (;;) {
-      const events = await pendingBatch();
+      const events = await o.repo.pendingEvents(BATCH);
       const sent: string[] = [];
       let failure: unknown = null;
       for (const { id, payload: e, request_id, waited_ms } of events) {
@@ -95,25 +91,32 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
         }
         sent.push(id);
         // The request that caused the change, so one id follows it from HTTP to the screens.
-        o.logger.info('queue:updated emitted', { request_id, doctor_id: e.doctor_id, date: e.date, version: e.version, type: e.type, outbox_wait_ms: Math.round(Number(waited_ms)) });
+        o.logger.info('queue:updated emitted', {
+          request_id,
+          doctor_id: e.doctor_id,
+          date: e.date,
+          version: e.version,
+          type: e.type,
+          outbox_wait_ms: Math.round(Number(waited_ms)),
+        });
       }
-      if (sent.length) {
-        await o.sequelize.query('UPDATE queue_events SET published_at = now() WHERE id = ANY($ids::bigint[])', { bind: { ids: sent } });
-      }
+      if (sent.length) await o.repo.markPublished(sent);
       total += sent.length;
       if (failure) throw failure;
       if (events.length < BATCH) break;
     }
     if (o.onBacklog) {
-      const [b] = await o.sequelize.query<{ n: string; lag: number | null }>(
-        'SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS lag FROM queue_events WHERE published_at IS NULL', { type: QueryTypes.SELECT });
-      o.onBacklog(Number(b.n), Number(b.lag ?? 0));
+      const b = await o.repo.backlog();
+      o.onBacklog(b.count, b.lagSeconds);
     }
     return total;
   }
 
   function runOnce(): Promise<number> {
-    if (running) { again = true; return running; }
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async () => {
       let n = 0;
       do {
@@ -126,20 +129,20 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
         }
       } while (again && !stopped);
       return n;
-    })().finally(() => { running = null; });
+    })().finally(() => {
+      running = null;
+    });
     return running;
   }
 
   async function heartbeat(): Promise<void> {
     const rooms = [...o.io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('queue:'));
     if (!rooms.length) return;
-    const keys = rooms.map((r) => { const [, doctor_id, date] = r.split(':'); return { doctor_id, date }; });
-    const rows = await o.sequelize.query<{ doctor_id: string; date: string; version: string }>(
-      `SELECT k.doctor_id, k.date::text AS date, coalesce(c.version, 0) AS version
-         FROM jsonb_to_recordset($keys::jsonb) AS k(doctor_id uuid, date date)
-         LEFT JOIN queue_counters c ON c.doctor_id = k.doctor_id AND c.date = k.date`,
-      { bind: { keys: JSON.stringify(keys) }, type: QueryTypes.SELECT },
-    );
+    const keys = rooms.map((r) => {
+      const [, doctor_id = '', date = ''] = r.split(':');
+      return { doctor_id, date };
+    });
+    const rows = await o.repo.versions(keys);
     for (const r of rows) {
       const e: QueueHeartbeatEvent = { doctor_id: r.doctor_id, date: r.date, version: Number(r.version) };
       o.io.local.to(doctorDayRoom(r.doctor_id, r.date)).emit('queue:heartbeat', e);
@@ -153,10 +156,16 @@ export function createQueuePublisher(o: QueuePublisherOptions): QueuePublisher {
     runOnce,
     start() {
       leader.start();
-      timers.push(setInterval(() => { if (leader.isLeader) void runOnce(); }, o.relayIntervalMs).unref());
-      timers.push(setInterval(() => {
-        heartbeat().catch((err) => o.logger.warn('queue heartbeat failed', { error: (err as Error).message }));
-      }, o.heartbeatIntervalMs).unref());
+      timers.push(
+        setInterval(() => {
+          if (leader.isLeader) void runOnce();
+        }, o.relayIntervalMs).unref(),
+      );
+      timers.push(
+        setInterval(() => {
+          heartbeat().catch((err) => o.logger.warn('queue heartbeat failed', { error: (err as Error).message }));
+        }, o.heartbeatIntervalMs).unref(),
+      );
     },
     async stop() {
       stopped = true; // first: no poke or loop starts another run while this one drains

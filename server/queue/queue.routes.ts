@@ -1,12 +1,27 @@
 import { Router, type Request } from 'express';
+import { actorRef } from '../core/actor';
 import { validate } from '../core/http';
-import type { AppContext } from '../core/context';
-import { clinicToday } from '../core/clinic-time';
 import { allow, allowPublicQueue, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
-import { actOnEntry, callNext, checkIn, getQueueEntry, walkIn, type QueueActor, type QueueDeps } from './queue.service';
-import { publicQueue, queueEventsSince, staffQueue } from './queue.views';
-import { fingerprint, pickIdempotencyKey } from '../appointments/idempotency';
+import type { AppointmentsService } from '../appointments/appointments.service';
+import { idempotentBooking, type BookingCounter } from '../appointments/booking.http';
+import type { QueueService } from './queue.service';
+import { reasonSchema } from '../appointments/appointments.schemas';
 import { checkInSchema, doctorDaySchema, entrySchema, eventsSchema, walkInSchema } from './queue.schemas';
+
+/** How queue actions are counted (the app's Prometheus instruments). */
+export interface QueueCounters {
+  bookings: BookingCounter;
+  checkins: { inc(): void };
+  queueCalls: { inc(labels: { action: 'call_next' | 'serve' | 'skip' | 'recall' | 'requeue' }): void };
+}
+
+/** What the queue routes need. */
+export interface QueueRouterDeps {
+  queue: QueueService;
+  appointments: AppointmentsService;
+  today: () => string;
+  counters: QueueCounters;
+}
 
 /**
  * @openapi
@@ -41,17 +56,9 @@ import { checkInSchema, doctorDaySchema, entrySchema, eventsSchema, walkInSchema
  *         now_serving: { $ref: '#/components/schemas/PublicQueueEntry' }
  *         waiting: { type: array, items: { $ref: '#/components/schemas/PublicQueueEntry' } }
  */
-export function queueRouter(ctx: AppContext): Router {
+export function queueRouter({ queue, appointments, today, counters }: QueueRouterDeps): Router {
   const r = Router();
-  const deps: QueueDeps = {
-    sequelize: ctx.sequelize, clinicTimezone: ctx.config.clinicTimezone, bookingHorizonDays: ctx.config.bookingHorizonDays, publisher: ctx.queue,
-  };
-  const actor = (req: Request): QueueActor => ({ id: req.actor?.id ?? null, type: req.actor?.type ?? null, requestId: req.id });
-  const dayOf = (req: Request) => (req.query.date as string | undefined) ?? clinicToday(ctx.config.clinicTimezone);
-  const entryInScope = async (req: Request) => {
-    const e = await getQueueEntry(ctx.sequelize, req.params.id as string);
-    assertDoctorScope(req.actor, e.doctor_id);
-  };
+  const dayOf = (req: Request) => (req.query.date as string | undefined) ?? today();
 
   /**
    * @openapi
@@ -59,11 +66,18 @@ export function queueRouter(ctx: AppContext): Router {
    *   post:
    *     tags: [queue]
    *     summary: Check a patient in for today's appointment (joins the doctor-day's queue)
-   *     description: 'Only on the appointment day in CLINIC_TIMEZONE. Errors: 404 APPOINTMENT_NOT_FOUND; 422 PATIENT_MISMATCH, NOT_APPOINTMENT_DAY; 409 ALREADY_CHECKED_IN, APPOINTMENT_CANCELLED, INVALID_TRANSITION.'
+   *     description: |
+   *       Only on the appointment day in CLINIC_TIMEZONE. Errors: 404 APPOINTMENT_NOT_FOUND; 422 PATIENT_MISMATCH,
+   *       NOT_APPOINTMENT_DAY; 409 ALREADY_CHECKED_IN, APPOINTMENT_CANCELLED, INVALID_TRANSITION.
    *     x-roles: [admin, reception]
    *     requestBody:
    *       required: true
-   *       content: { application/json: { schema: { type: object, required: [appointment_id, patient_id], properties: { appointment_id: { type: string, format: uuid }, patient_id: { type: string, format: uuid } } } } }
+   *       content:
+   *         application/json:
+   *           schema:
+   *             type: object
+   *             required: [appointment_id, patient_id]
+   *             properties: { appointment_id: { type: string, format: uuid }, patient_id: { type: string, format: uuid } }
    *     responses:
    *       201: { description: Checked in, content: { application/json: { schema: { $ref: '#/components/schemas/CheckIn' } } } }
    *       404: { $ref: '#/components/responses/Problem' }
@@ -71,8 +85,8 @@ export function queueRouter(ctx: AppContext): Router {
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/checkins', allow('reception'), validate(checkInSchema), async (req, res) => {
-    const result = await checkIn(deps, req.body.appointment_id, req.body.patient_id, actor(req));
-    ctx.metrics.checkins.inc();
+    const result = await queue.checkIn(req.body.appointment_id, req.body.patient_id, actorRef(req));
+    counters.checkins.inc();
     res.status(201).json(result);
   });
 
@@ -90,24 +104,31 @@ export function queueRouter(ctx: AppContext): Router {
    *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }
    *     requestBody:
    *       required: true
-   *       content: { application/json: { schema: { type: object, required: [patient_id, doctor_id], properties: { patient_id: { type: string, format: uuid }, doctor_id: { type: string, format: uuid }, idempotency_key: { type: string, maxLength: 255 } } } } }
+   *       content:
+   *         application/json:
+   *           schema:
+   *             type: object
+   *             required: [patient_id, doctor_id]
+   *             properties:
+   *               patient_id: { type: string, format: uuid }
+   *               doctor_id: { type: string, format: uuid }
+   *               idempotency_key: { type: string, maxLength: 255 }
    *     responses:
    *       201: { description: 'The CheckIn fields plus `appointment`' }
    *       409: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/walk-ins', allow('reception'), validate(walkInSchema), async (req, res) => {
-    const key = pickIdempotencyKey(req.get('idempotency-key'), req.body.idempotency_key);
-    const result = await walkIn(deps, req.body.patient_id, req.body.doctor_id, actor(req), { key, fingerprint: fingerprint('POST /api/v1/walk-ins', req.body) });
-    if (result.replayed) {
-      ctx.metrics.bookings.inc({ outcome: 'replayed' });
-      res.setHeader('Idempotent-Replayed', 'true');
-    } else {
-      ctx.metrics.bookings.inc({ outcome: 'booked' });
-      ctx.metrics.checkins.inc();
-    }
-    res.status(result.status).json(result.body);
-  });
+  r.post(
+    '/walk-ins',
+    allow('reception'),
+    validate(walkInSchema),
+    idempotentBooking(
+      'POST /api/v1/walk-ins',
+      counters.bookings,
+      (req, idem) => queue.walkIn(req.body.patient_id, req.body.doctor_id, actorRef(req), idem),
+      () => counters.checkins.inc(),
+    ),
+  );
 
   /**
    * @openapi
@@ -126,16 +147,16 @@ export function queueRouter(ctx: AppContext): Router {
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.post('/doctors/:id/queue/call-next', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDaySchema), async (req, res) => {
-    const called = await callNext(deps, req.params.id as string, dayOf(req), actor(req));
-    ctx.metrics.queueCalls.inc({ action: 'call_next' });
+    const called = await queue.callNext(req.params.id as string, dayOf(req), actorRef(req));
+    counters.queueCalls.inc({ action: 'call_next' });
     res.json(called);
   });
 
   for (const action of ['serve', 'skip', 'recall', 'requeue'] as const) {
     r.post(`/queue-entries/:id/${action}`, allow('reception', 'doctor'), validate(entrySchema), async (req, res) => {
-      await entryInScope(req);
-      const entry = await actOnEntry(deps, req.params.id as string, action, actor(req));
-      ctx.metrics.queueCalls.inc({ action });
+      assertDoctorScope(req.actor, (await queue.entry(req.params.id as string)).doctor_id);
+      const entry = await queue.act(req.params.id as string, action, actorRef(req));
+      counters.queueCalls.inc({ action });
       res.json(entry);
     });
   }
@@ -149,7 +170,10 @@ export function queueRouter(ctx: AppContext): Router {
    *     x-doctor-scope: true
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
-   *       200: { description: 'The entry: {queue_entry_id, appointment_id, token, position, status, called_at, appointment}; appointment is the changed appointment (null for recall)' }
+   *       200:
+   *         description: |
+   *           The entry: {queue_entry_id, appointment_id, token, position, status, called_at, appointment};
+   *           appointment is the changed appointment (null for recall)
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    * /api/v1/queue-entries/{id}/skip:
@@ -203,7 +227,7 @@ export function queueRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    */
   r.get('/doctors/:id/queue', allow('reception', 'doctor'), ownDoctorOnly(), validate(doctorDaySchema), async (req, res) => {
-    res.json(await staffQueue(ctx.sequelize, req.params.id as string, dayOf(req)));
+    res.json(await queue.staffView(req.params.id as string, dayOf(req)));
   });
 
   /**
@@ -222,7 +246,7 @@ export function queueRouter(ctx: AppContext): Router {
    *       404: { $ref: '#/components/responses/Problem' }
    */
   r.get('/doctors/:id/queue/public', allowPublicQueue(), validate(doctorDaySchema), async (req, res) => {
-    res.json(await publicQueue(ctx.sequelize, req.params.id as string, dayOf(req)));
+    res.json(await queue.publicView(req.params.id as string, dayOf(req)));
   });
 
   /**
@@ -243,7 +267,29 @@ export function queueRouter(ctx: AppContext): Router {
    */
   r.get('/doctors/:id/queue/events', allow('reception', 'doctor'), ownDoctorOnly(), validate(eventsSchema), async (req, res) => {
     const q = req.query as unknown as { since_version: number; limit: number };
-    res.json(await queueEventsSince(ctx.sequelize, req.params.id as string, dayOf(req), q.since_version, q.limit));
+    res.json(await queue.eventsSince(req.params.id as string, dayOf(req), q.since_version, q.limit));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/appointments/{id}/no-show:
+   *   post:
+   *     tags: [appointments]
+   *     summary: Mark a booked or checked-in appointment as a no-show
+   *     description: 'A checked-in patient still waiting or called is skipped in the queue in the same transaction (the screens
+   *       drop the token), as POST /queue-entries/{id}/skip. Errors: 404; 409 INVALID_TRANSITION, CONCURRENT_UPDATE (retry).'
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Reason' } } } }
+   *     responses:
+   *       200: { description: Marked, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/appointments/:id/no-show', allow('reception', 'doctor'), validate(reasonSchema), async (req, res) => {
+    assertDoctorScope(req.actor, (await appointments.row(req.params.id as string)).doctor_id);
+    res.json(await queue.markNoShow(req.params.id as string, actorRef(req), req.body.reason || null));
   });
 
   return r;

@@ -1,47 +1,48 @@
-import type { Server as IoServer, Socket } from 'socket.io';
-import type { Sequelize } from 'sequelize-typescript';
-import type { Actor } from '../core/actor';
 import type { Logger } from '../core/logger';
-import { clinicToday } from '../core/clinic-time';
+import { doctorDayRoom, type Ack, type QueueSubscribeResult } from '../live/live.events';
+import type { LiveServer } from '../live/live.server';
+import type { QueueRepository } from './queue.repository';
 import { subscribeSchema } from './queue.schemas';
-import { readPublicSnapshot } from './queue.sql';
-import {
-  doctorDayRoom, type Ack, type ClientToServerEvents, type QueueSubscribeRequest, type QueueSubscribeResult, type ServerToClientEvents,
-} from './queue.events';
 
-type QueueSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor?: Actor }>;
+/** What the queue's socket handlers need; `screens` counts connected screen-token sockets (`clinic_connected_screens`). */
+export interface QueueSocketDeps {
+  repo: Pick<QueueRepository, 'publicSnapshot'>;
+  clinicTimezone: string;
+  /** Today, `YYYY-MM-DD`, in the clinic's zone (the default `date` of a subscription). */
+  today: () => string;
+  logger: Logger;
+  screens?: { inc(): void; dec(): void };
+}
 
 const fail = (code: string, message: string) => ({ error: { code, message } });
 
 /**
- * Registers the `queue:subscribe` / `queue:unsubscribe` handlers (see queue.events.ts for the protocol).
+ * Registers the `queue:subscribe` / `queue:unsubscribe` handlers (see live.events.ts for the protocol).
  * The socket joins the room BEFORE the snapshot is read, so no committed change can fall between the
  * snapshot and the first event (an event the snapshot already holds has version ≤ snapshot.version and is
- * ignored by the client). A screen token may subscribe only to its own doctors. `screens` counts the
- * connected screen-token sockets (the `clinic_connected_screens` gauge).
+ * ignored by the client). A screen token may subscribe only to its own doctors.
  */
-export function registerQueueSocket(io: IoServer, deps: { sequelize: Sequelize; clinicTimezone: string; logger: Logger; screens?: { inc(): void; dec(): void } }): void {
-  io.on('connection', (raw) => {
-    const socket = raw as unknown as QueueSocket;
-    if (socket.data.actor?.type === 'screen') {
+export function registerQueueSocket(io: LiveServer, deps: QueueSocketDeps): void {
+  io.on('connection', (socket) => {
+    if (socket.data.actor.type === 'screen') {
       // `clinic_connected_screens` counts screen-token sockets only (staff consoles are not screens).
       deps.screens?.inc();
       socket.on('disconnect', () => deps.screens?.dec());
     }
 
-    socket.on('queue:subscribe', async (req: QueueSubscribeRequest, ack: (res: Ack<QueueSubscribeResult>) => void) => {
+    socket.on('queue:subscribe', async (req, ack: (res: Ack<QueueSubscribeResult>) => void) => {
       if (typeof ack !== 'function') return;
       const { value, error } = subscribeSchema.validate(req ?? {}, { abortEarly: false });
       if (error) return ack(fail('VALIDATION_ERROR', error.details.map((d) => d.message).join('; ')));
       const actor = socket.data.actor;
-      if (actor?.type === 'screen' && !actor.doctor_ids.includes(value.doctor_id)) {
+      if (actor.type === 'screen' && !actor.doctor_ids.includes(value.doctor_id)) {
         return ack(fail('FORBIDDEN', 'This screen token is not for that doctor'));
       }
-      const date = value.date ?? clinicToday(deps.clinicTimezone);
+      const date: string = value.date ?? deps.today();
       const room = doctorDayRoom(value.doctor_id, date);
       try {
         await socket.join(room);
-        const snapshot = await readPublicSnapshot(deps.sequelize, value.doctor_id, date);
+        const snapshot = await deps.repo.publicSnapshot(value.doctor_id, date);
         if (!snapshot) {
           await socket.leave(room);
           return ack(fail('DOCTOR_NOT_FOUND', 'No doctor with this id'));
@@ -54,10 +55,10 @@ export function registerQueueSocket(io: IoServer, deps: { sequelize: Sequelize; 
       }
     });
 
-    socket.on('queue:unsubscribe', async (req: QueueSubscribeRequest, ack?: (res: Ack<{ left: string }>) => void) => {
+    socket.on('queue:unsubscribe', async (req, ack) => {
       const { value, error } = subscribeSchema.validate(req ?? {});
       if (error) return ack?.(fail('VALIDATION_ERROR', error.message));
-      const room = doctorDayRoom(value.doctor_id, value.date ?? clinicToday(deps.clinicTimezone));
+      const room = doctorDayRoom(value.doctor_id, value.date ?? deps.today());
       await socket.leave(room);
       ack?.({ data: { left: room } });
     });

@@ -29,7 +29,9 @@ export class RelayLeader {
   ) {}
 
   /** True while this instance holds the lock. */
-  get isLeader(): boolean { return this.leader; }
+  get isLeader(): boolean {
+    return this.leader;
+  }
 
   start(): void {
     this.stopped = false;
@@ -44,14 +46,23 @@ export class RelayLeader {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5000, application_name: 'clinic-relay-leader' });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      connectionTimeoutMillis: 5000,
+      application_name: 'clinic-relay-leader',
+    });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
-    client.on('notification', () => { if (this.leader) this.onWake(); });
+    client.on('notification', () => {
+      if (this.leader) this.onWake();
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      if (this.stopped) { await client.end(); return; }
+      if (this.stopped) {
+        await client.end();
+        return;
+      }
       this.client = client;
       this.backoffMs = 200;
       await this.tryLead();

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import type { Server as IoServer } from 'socket.io';
+import type { LiveServer } from '../live/live.server';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Logger } from '../core/logger';
 
@@ -8,12 +8,19 @@ import type { Logger } from '../core/logger';
  * (LISTEN/NOTIFY; packets over 8 kB go through the `socket_io_attachments` table). Needs nothing beyond the
  * database we already run. @returns the adapter's own small pool, to close on shutdown.
  */
-export function useSocketAdapter(io: IoServer, databaseUrl: string, logger: Logger): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000, application_name: 'clinic-socket-adapter' });
+export function useSocketAdapter(io: LiveServer, databaseUrl: string, logger: Logger): Pool {
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    connectionTimeoutMillis: 5000,
+    application_name: 'clinic-socket-adapter',
+  });
   pool.on('error', (err) => logger.warn('socket adapter pool error', { error: err.message }));
-  io.adapter(createAdapter(pool, {
-    tableName: 'socket_io_attachments',
-    errorHandler: (err) => logger.warn('socket adapter error', { error: err.message }),
-  }));
+  io.adapter(
+    createAdapter(pool, {
+      tableName: 'socket_io_attachments',
+      errorHandler: (err) => logger.warn('socket adapter error', { error: err.message }),
+    }),
+  );
   return pool;
 }

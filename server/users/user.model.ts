@@ -1,5 +1,5 @@
 import { Column, DataType, Model, Table } from 'sequelize-typescript';
-import type { Role } from '../auth/guard';
+import type { Role } from '../core/actor';
 
 /** A staff account. `email` is stored lower-cased; the unique index is on `lower(email)`. */
 @Table({ tableName: 'users' })
@@ -18,12 +18,23 @@ export class User extends Model {
 
 /** A user as the API shows it (no password hash). */
 export interface UserDto {
-  id: string; email: string; role: Role; doctor_id: string | null; is_active: boolean; created_at: string; updated_at: string;
+  id: string;
+  email: string;
+  role: Role;
+  doctor_id: string | null;
+  is_active: boolean;
+  created_at: string;
+  updated_at: string;
 }
 
 export function toUserDto(u: User): UserDto {
   return {
-    id: u.id, email: u.email, role: u.role, doctor_id: u.doctor_id, is_active: u.is_active,
-    created_at: u.created_at.toISOString(), updated_at: u.updated_at.toISOString(),
+    id: u.id,
+    email: u.email,
+    role: u.role,
+    doctor_id: u.doctor_id,
+    is_active: u.is_active,
+    created_at: u.created_at.toISOString(),
+    updated_at: u.updated_at.toISOString(),
   };
 }

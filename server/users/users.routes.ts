@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
-import type { AppContext } from '../core/context';
+import { Unauthorized } from '../core/errors';
 import { allow } from '../auth/guard';
-import { disconnectActor } from '../auth/socket-auth';
-import { createUser, listUsers, updateUser } from './users.service';
+import type { UsersService } from './users.service';
 import { createUserSchema, listUsersSchema, updateUserSchema } from './users.schemas';
 
 /**
@@ -21,8 +20,25 @@ import { createUserSchema, listUsersSchema, updateUserSchema } from './users.sch
  *         created_at: { type: string, format: date-time }
  *         updated_at: { type: string, format: date-time }
  */
-export function usersRouter(ctx: AppContext): Router {
+export function usersRouter({ users }: { users: UsersService }): Router {
   const r = Router();
+
+  /**
+   * @openapi
+   * /api/v1/auth/me:
+   *   get:
+   *     tags: [auth]
+   *     summary: 'The logged-in staff account'
+   *     x-roles: [admin, reception, doctor]
+   *     responses:
+   *       200: { description: The account, content: { application/json: { schema: { $ref: '#/components/schemas/User' } } } }
+   *       401: { $ref: '#/components/responses/Problem' }
+   *       403: { $ref: '#/components/responses/Problem' }
+   */
+  r.get('/auth/me', allow('admin', 'reception', 'doctor'), async (req, res) => {
+    if (req.actor?.type !== 'user') throw new Unauthorized();
+    res.json(await users.get(req.actor.id));
+  });
 
   /**
    * @openapi
@@ -51,7 +67,7 @@ export function usersRouter(ctx: AppContext): Router {
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/users', allow('admin'), validate(createUserSchema), async (req, res) => {
-    res.status(201).json(await createUser(req.body));
+    res.status(201).json(await users.create(req.body));
   });
 
   /**
@@ -71,7 +87,7 @@ export function usersRouter(ctx: AppContext): Router {
    *       400: { $ref: '#/components/responses/Problem' }
    */
   r.get('/users', allow('admin'), validate(listUsersSchema), async (req, res) => {
-    res.json(await listUsers(req.query as never));
+    res.json(await users.list(req.query as never));
   });
 
   /**
@@ -101,13 +117,7 @@ export function usersRouter(ctx: AppContext): Router {
    *       409: { $ref: '#/components/responses/Problem' }
    */
   r.patch('/users/:id', allow('admin'), validate(updateUserSchema), async (req, res) => {
-    const user = await updateUser(ctx.sequelize, req.params.id as string, req.body);
-    // A deactivated account, or one whose role, doctor or password changed, loses its live sockets; it may
-    // reconnect (and is authenticated afresh) if still active.
-    if (req.body.is_active === false || req.body.role !== undefined || req.body.doctor_id !== undefined || req.body.password !== undefined) {
-      await disconnectActor(ctx, { type: 'user', id: user.id });
-    }
-    res.json(user);
+    res.json(await users.update(req.params.id as string, req.body));
   });
 
   return r;

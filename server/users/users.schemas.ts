@@ -1,9 +1,11 @@
 import Joi from 'joi';
 import { idParams, pagination, uuid } from '../core/schemas';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
-import { ROLES } from '../auth/guard';
+import { ROLES } from '../core/actor';
 
-const password = Joi.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH)
+const password = Joi.string()
+  .min(MIN_PASSWORD_LENGTH)
+  .max(MAX_PASSWORD_LENGTH)
   .messages({ 'string.min': `{{#label}} must be at least ${MIN_PASSWORD_LENGTH} characters` });
 const role = Joi.string().valid(...ROLES);
 

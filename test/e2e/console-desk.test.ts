@@ -3,9 +3,16 @@ import { expect } from 'chai';
 import type { Agent, TestApp } from '../support/app';
 import { dayFromToday } from '../support/factories';
 import { newDoctor } from '../support/booking';
-import { doctorDayRoom, publicToken } from '../../server/queue/queue.events';
+import { doctorDayRoom, publicToken } from '../../server/live/live.events';
 import {
-  CHROMIUM, blur, logIn, registerPatient, startConsoleHarness, unnamedControls, waitForText, type ConsoleHarness,
+  CHROMIUM,
+  blur,
+  logIn,
+  registerPatient,
+  startConsoleHarness,
+  unnamedControls,
+  waitForText,
+  type ConsoleHarness,
 } from './console-support';
 
 /**
@@ -32,13 +39,18 @@ describe('e2e: the front-desk console in Chromium, the rest of the day', functio
     ({ t, admin, desk } = h);
   });
 
-  after(async () => { await h?.stop(); });
+  after(async () => {
+    await h?.stop();
+  });
 
   it('when the patient is already registered, then registering selects them; when the day is full, then the 409 message is shown at the Book button with the next day offered', async () => {
-    const full = await newDoctor(admin, 1, { name: 'Dr. Sunil Das', code: 'DR_SD' }) as Doctor;
+    const full = (await newDoctor(admin, 1, { name: 'Dr. Sunil Das', code: 'DR_SD' })) as Doctor;
     const existing = await registerPatient(desk, { first_name: 'Ravi', last_name: 'Kumar' });
     const someone = await registerPatient(desk);
-    await desk.post('/api/v1/appointments').send({ patient_id: someone.id, doctor_id: full.id, date: dayFromToday(0) }).expect(201);
+    await desk
+      .post('/api/v1/appointments')
+      .send({ patient_id: someone.id, doctor_id: full.id, date: dayFromToday(0) })
+      .expect(201);
     const { phone } = (await desk.get(`/api/v1/patients/${existing.id}`).expect(200)).body;
     const { page, watch } = await newUser();
     await logIn(page, t.baseUrl, await t.account('reception'));
@@ -77,10 +89,16 @@ describe('e2e: the front-desk console in Chromium, the rest of the day', functio
   });
 
   it('when the desk walks a patient in, cancels, marks a no-show and reschedules, and the doctor skips, requeues and recalls, then the API holds each change and a gap in versions resyncs the card', async () => {
-    const doctor = await newDoctor(admin, 10, { name: 'Dr. Omar Sheikh', code: 'DR_OS' }) as Doctor;
-    const other = await newDoctor(admin, 10, { name: 'Dr. Priya Shah', code: 'DR_PS' }) as Doctor;
-    const book = async (patientId: string, date: string) => (await desk.post('/api/v1/appointments').send({ patient_id: patientId, doctor_id: doctor.id, date }).expect(201)).body.id as string;
-    const [p1, p2, p3, p4] = [await registerPatient(desk), await registerPatient(desk), await registerPatient(desk), await registerPatient(desk, { first_name: 'Walkin' })];
+    const doctor = (await newDoctor(admin, 10, { name: 'Dr. Omar Sheikh', code: 'DR_OS' })) as Doctor;
+    const other = (await newDoctor(admin, 10, { name: 'Dr. Priya Shah', code: 'DR_PS' })) as Doctor;
+    const book = async (patientId: string, date: string) =>
+      (await desk.post('/api/v1/appointments').send({ patient_id: patientId, doctor_id: doctor.id, date }).expect(201)).body.id as string;
+    const [p1, p2, p3, p4] = [
+      await registerPatient(desk),
+      await registerPatient(desk),
+      await registerPatient(desk),
+      await registerPatient(desk, { first_name: 'Walkin' }),
+    ];
     const [a1, a2, a3] = [await book(p1.id, dayFromToday(0)), await book(p2.id, dayFromToday(0)), await book(p3.id, dayFromToday(1))];
     const status = async (id: string) => (await desk.get(`/api/v1/appointments/${id}`).expect(200)).body;
     const { page, watch } = await newUser();
@@ -138,16 +156,31 @@ describe('e2e: the front-desk console in Chromium, the rest of the day', functio
     await waitForText(doc, '[data-testid="current-token"]', publicToken(doctor.code, 3)); // the walk-in took slot 3
     await blur(doc);
     await doc.keyboard.press('r');
-    await page.waitForFunction(([id, v]) => Number(document.querySelector(`[data-testid="doctor-card-${id}"]`)?.getAttribute('data-version')) === v,
-      [doctor.id, before + 5] as const, { timeout: 5000 });
+    await page.waitForFunction(
+      ([id, v]) => Number(document.querySelector(`[data-testid="doctor-card-${id}"]`)?.getAttribute('data-version')) === v,
+      [doctor.id, before + 5] as const,
+      { timeout: 5000 },
+    );
 
     // A gap: an event three versions ahead (a gap whether it lands before or after the serve's), with a made-up
     // snapshot, is never applied; the card resubscribes and shows the truth.
     const truth = await version();
     t.app.io.to(doctorDayRoom(doctor.id, dayFromToday(0))).emit('queue:updated', {
-      doctor_id: doctor.id, date: dayFromToday(0), version: truth + 3, type: 'called', at: new Date().toISOString(),
+      doctor_id: doctor.id,
+      date: dayFromToday(0),
+      version: truth + 3,
+      type: 'called',
+      at: new Date().toISOString(),
       entry: { token: 'FAKE-999', position: 99, status: 'called', called_at: null },
-      snapshot: { doctor_id: doctor.id, date: dayFromToday(0), doctor_name: doctor.name, doctor_code: doctor.code, version: truth + 3, now_serving: { token: 'FAKE-999', position: 99, status: 'called', called_at: null }, waiting: [] },
+      snapshot: {
+        doctor_id: doctor.id,
+        date: dayFromToday(0),
+        doctor_name: doctor.name,
+        doctor_code: doctor.code,
+        version: truth + 3,
+        now_serving: { token: 'FAKE-999', position: 99, status: 'called', called_at: null },
+        waiting: [],
+      },
     } as never);
     await doc.click('[data-testid="entry-serve"]');
     await waitForText(page, `[data-testid="card-now-${doctor.id}"]`, '—', 5000);
@@ -156,7 +189,7 @@ describe('e2e: the front-desk console in Chromium, the rest of the day', functio
   });
 
   it('when an admin mints a screen link, then its URL and QR code are shown once and the link works until revoked; accounts are created, reset and deactivated', async () => {
-    const doctor = await newDoctor(admin, 10, { name: 'Dr. Leela Pillai', code: 'DR_LP' }) as Doctor;
+    const doctor = (await newDoctor(admin, 10, { name: 'Dr. Leela Pillai', code: 'DR_LP' })) as Doctor;
     const { page, watch } = await newUser();
     await logIn(page, t.baseUrl, await t.account('admin'));
 

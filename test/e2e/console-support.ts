@@ -15,8 +15,14 @@ import { migrateUp } from '../../server/core/migrator';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 export const DESK_VIEWPORT = { width: 1366, height: 768 };
 export const ARTIFACTS = path.resolve(__dirname, '../../../test/e2e/artifacts');
@@ -32,7 +38,11 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
   const run = async (sql: string) => {
     const c = new Client({ connectionString: base });
     await c.connect();
-    try { await c.query(sql); } finally { await c.end(); }
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
   };
   await run(`CREATE DATABASE ${name}`);
   const u = new URL(base);
@@ -45,7 +55,9 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
 }
 
 /** What a page did that it must not: CSP violations, script errors, requests or sockets to another origin. */
-export interface Watch { problems: string[] }
+export interface Watch {
+  problems: string[];
+}
 
 /**
  * Records, for every page of `context`: CSP violation events (listened for from before any page script runs),
@@ -60,10 +72,16 @@ export async function watchContext(context: BrowserContext, origin: string): Pro
     const w = window as unknown as { __csp: string[]; __printed: number };
     w.__csp = [];
     w.__printed = 0;
-    document.addEventListener('securitypolicyviolation', (e) => { w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`); });
-    window.print = () => { w.__printed++; };
+    document.addEventListener('securitypolicyviolation', (e) => {
+      w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+    window.print = () => {
+      w.__printed++;
+    };
   });
-  context.on('request', (r) => { if (foreign(r.url())) watch.problems.push(`request to another origin: ${r.url()}`); });
+  context.on('request', (r) => {
+    if (foreign(r.url())) watch.problems.push(`request to another origin: ${r.url()}`);
+  });
   context.on('page', (page) => observePage(page, watch, foreign));
   for (const page of context.pages()) observePage(page, watch, foreign);
   return watch;
@@ -71,8 +89,12 @@ export async function watchContext(context: BrowserContext, origin: string): Pro
 
 function observePage(page: Page, watch: Watch, foreign: (url: string) => boolean) {
   page.on('pageerror', (e) => watch.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (/content security policy/i.test(m.text())) watch.problems.push(`CSP: ${m.text()}`); });
-  page.on('websocket', (ws) => { if (foreign(ws.url())) watch.problems.push(`socket to another origin: ${ws.url()}`); });
+  page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) watch.problems.push(`CSP: ${m.text()}`);
+  });
+  page.on('websocket', (ws) => {
+    if (foreign(ws.url())) watch.problems.push(`socket to another origin: ${ws.url()}`);
+  });
 }
 
 /** The CSP violations the page itself recorded. */
@@ -80,7 +102,21 @@ export function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 }
 
-const CONTROL_ROLES = new Set(['button', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'link', 'spinbutton', 'listbox', 'option', 'slider', 'switch', 'tab']);
+const CONTROL_ROLES = new Set([
+  'button',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'checkbox',
+  'radio',
+  'link',
+  'spinbutton',
+  'listbox',
+  'option',
+  'slider',
+  'switch',
+  'tab',
+]);
 
 /**
  * Controls on the page without an accessible name, as Chromium's accessibility tree computes names (labels,
@@ -89,8 +125,11 @@ const CONTROL_ROLES = new Set(['button', 'textbox', 'searchbox', 'combobox', 'ch
 export async function unnamedControls(page: Page): Promise<string[]> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
   try {
-    const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string }; properties?: unknown[] }> };
-    return nodes.filter((n) => !n.ignored && n.role && CONTROL_ROLES.has(n.role.value) && !(n.name && String(n.name.value).trim()))
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string }; properties?: unknown[] }>;
+    };
+    return nodes
+      .filter((n) => !n.ignored && n.role && CONTROL_ROLES.has(n.role.value) && !(n.name && String(n.name.value).trim()))
       .map((n) => n.role!.value);
   } finally {
     await cdp.detach();
@@ -124,13 +163,19 @@ export async function blur(page: Page) {
 /** Waits until `selector`'s text is `text`, at most `timeout` ms; fails with what it showed instead. */
 export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 5000) {
   try {
-    await page.waitForFunction(([sel, src, flags]) => {
-      const got = document.querySelector(sel)?.textContent?.trim() ?? '';
-      return flags === null ? got === src : new RegExp(src, flags).test(got);
-    }, [selector, typeof text === 'string' ? text : text.source, typeof text === 'string' ? null : text.flags] as const, { timeout });
+    await page.waitForFunction(
+      ([sel, src, flags]) => {
+        const got = document.querySelector(sel)?.textContent?.trim() ?? '';
+        return flags === null ? got === src : new RegExp(src, flags).test(got);
+      },
+      [selector, typeof text === 'string' ? text : text.source, typeof text === 'string' ? null : text.flags] as const,
+      { timeout },
+    );
   } catch (err) {
     const got = await page.textContent(selector).catch(() => null);
-    expect.fail(`${selector}: expected ${String(text)} within ${timeout} ms, saw ${JSON.stringify(got)} (${(err as Error).message.split('\n')[0]})`);
+    expect.fail(
+      `${selector}: expected ${String(text)} within ${timeout} ms, saw ${JSON.stringify(got)} (${(err as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -151,7 +196,9 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const contexts: BrowserContext[] = [];
   return {
-    t, admin: await t.as('admin'), desk: await t.as('reception'),
+    t,
+    admin: await t.as('admin'),
+    desk: await t.as('reception'),
     async newUser() {
       const context = await browser.newContext({ viewport: DESK_VIEWPORT });
       contexts.push(context);
@@ -170,5 +217,10 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
 /** Registers a patient over the API; returns the stored patient. */
 export async function registerPatient(desk: Agent, overrides: Record<string, unknown> = {}) {
   const body = buildPatient(overrides);
-  return (await desk.post('/api/v1/patients').send(body).expect(201)).body as { id: string; first_name: string; last_name: string; phone: string };
+  return (await desk.post('/api/v1/patients').send(body).expect(201)).body as {
+    id: string;
+    first_name: string;
+    last_name: string;
+    phone: string;
+  };
 }

@@ -4,9 +4,18 @@ import { expect } from 'chai';
 import { startTestApp, type Agent, type TestAccount, type TestApp } from '../support/app';
 import { dayFromToday, phoneNumber } from '../support/factories';
 import { newDoctor } from '../support/booking';
-import { publicToken } from '../../server/queue/queue.events';
+import { publicToken } from '../../server/live/live.events';
 import {
-  CHROMIUM, blur, cspViolations, logIn, registerPatient, screenshot, startConsoleHarness, unnamedControls, waitForText, type ConsoleHarness,
+  CHROMIUM,
+  blur,
+  cspViolations,
+  logIn,
+  registerPatient,
+  screenshot,
+  startConsoleHarness,
+  unnamedControls,
+  waitForText,
+  type ConsoleHarness,
 } from './console-support';
 
 /**
@@ -34,23 +43,32 @@ describe('e2e: the front-desk console in Chromium, a receptionist and a doctor a
     ({ t, admin, desk } = h);
   });
 
-  after(async () => { await h?.stop(); });
+  after(async () => {
+    await h?.stop();
+  });
 
   it('when a receptionist registers, books and checks in and a doctor in another browser calls next, then the desk card and the waiting-room screen follow live, without names on the screen', async () => {
-    const doctor = await newDoctor(admin, 10, { name: 'Dr. Meera Iyer', code: 'DR_MI', specialty: 'ENT' }) as Doctor;
-    const other = await newDoctor(admin, 12, { name: 'Dr. Arjun Nair', code: 'DR_AN', specialty: 'General Medicine' }) as Doctor;
+    const doctor = (await newDoctor(admin, 10, { name: 'Dr. Meera Iyer', code: 'DR_MI', specialty: 'ENT' })) as Doctor;
+    const other = (await newDoctor(admin, 12, { name: 'Dr. Arjun Nair', code: 'DR_AN', specialty: 'General Medicine' })) as Doctor;
     await newDoctor(admin, 8, { name: 'Dr. Kavya Menon', code: 'DR_KM', specialty: 'Paediatrics' });
     const receptionist: TestAccount = await t.account('reception');
     const doctorAccount: TestAccount = await t.account('doctor', doctor.id);
     const second = await registerPatient(desk, { first_name: 'Farida', last_name: 'Begum', age: 61 });
-    const secondAppt = (await desk.post('/api/v1/appointments').send({ patient_id: second.id, doctor_id: doctor.id, date: dayFromToday(0) }).expect(201)).body;
+    const secondAppt = (
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: second.id, doctor_id: doctor.id, date: dayFromToday(0) })
+        .expect(201)
+    ).body;
     const phone = phoneNumber();
 
     // The receptionist logs in; the search has the focus and '/' brings it back.
     const { page: deskPage, watch: deskWatch } = await newUser();
     await logIn(deskPage, t.baseUrl, receptionist);
     await deskPage.waitForSelector(`[data-testid="doctor-card-${doctor.id}"][data-version]`, { timeout: 10_000 });
-    await deskPage.evaluate(() => { (window as unknown as { marker: string }).marker = 'no reload'; });
+    await deskPage.evaluate(() => {
+      (window as unknown as { marker: string }).marker = 'no reload';
+    });
     await blur(deskPage);
     await deskPage.keyboard.press('/');
     expect(await deskPage.evaluate(() => document.activeElement?.id)).to.equal('patient-search');
@@ -111,7 +129,9 @@ describe('e2e: the front-desk console in Chromium, a receptionist and a doctor a
     await logIn(docPage, t.baseUrl, doctorAccount);
     await docPage.waitForSelector('[data-testid="waiting-list-row"]', { timeout: 10_000 });
     expect(await docPage.locator('[data-testid="waiting-list-row"]').allInnerTexts()).to.have.length(2);
-    expect(await docPage.textContent('[data-testid="waiting-list"]')).to.include('Asha Rao').and.include('Farida Begum');
+    expect(await docPage.textContent('[data-testid="waiting-list"]'))
+      .to.include('Asha Rao')
+      .and.include('Farida Begum');
     expect(await docPage.isVisible('[data-testid="tab-reception"]')).to.equal(false); // a doctor has only their queue
     await blur(docPage);
     await docPage.keyboard.press('n');
@@ -166,28 +186,47 @@ describe('e2e: the front-desk console in Chromium, a receptionist and a doctor a
 
 describe('console route: a static page under a strict CSP, its modules vendored at build time', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp(); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.stop();
+  });
 
   it('when /console is asked, then the HTML page has a self-only CSP and no inline script, and every module it loads is served', async () => {
     const res = await t.http.get('/console').expect(200);
     expect(res.headers['content-type']).to.match(/text\/html/);
-    const csp = res.headers['content-security-policy'] as string;
+    const csp = String(res.headers['content-security-policy']);
     expect(csp).to.include("script-src 'self'").and.include("connect-src 'self'").and.not.include('unsafe');
     expect(res.text).not.to.match(/<script(?![^>]*\bsrc=)[^>]*>/); // every script has a src
-    for (const asset of ['/console/assets/js/main.js', '/console/assets/vendor/preact.js', '/console/assets/vendor/preact-hooks.js', '/console/assets/vendor/htm.js', '/console/assets/vendor/uqr.js', '/console/assets/i18n/en.js']) {
-      const js = await t.http.get(asset).expect(200).expect('content-type', /javascript/);
+    for (const asset of [
+      '/console/assets/js/main.js',
+      '/console/assets/vendor/preact.js',
+      '/console/assets/vendor/preact-hooks.js',
+      '/console/assets/vendor/htm.js',
+      '/console/assets/vendor/uqr.js',
+      '/console/assets/i18n/en.js',
+    ]) {
+      const js = await t.http
+        .get(asset)
+        .expect(200)
+        .expect('content-type', /javascript/);
       expect(js.text, asset).not.to.match(/\bfrom\s*["'][^"'./]/); // no bare import left for the browser to fail on
     }
-    await t.http.get('/console/assets/css/console.css').expect(200).expect('content-type', /css/);
+    for (const css of ['console', 'frame', 'views'])
+      await t.http.get(`/console/assets/css/${css}.css`).expect(200).expect('content-type', /css/);
     await t.http.get('/console/assets/css/print.css').expect(200).expect('content-type', /css/);
   });
 
   it('when the console code uses a text key, then en.js defines it, and en.js holds no unused text', () => {
     const root = path.resolve(__dirname, '../../../server/console/public');
-    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []));
-    const code = files(path.join(root, 'js')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []));
+    const code = files(path.join(root, 'js'))
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     const defined = new Set([...fs.readFileSync(path.join(root, 'i18n/en.js'), 'utf8').matchAll(/^\s*'([\w.]+)':/gm)].map((m) => m[1]));
     // Every quoted 'area.name' whose area en.js has is a text key (in t('…') or chosen by a ternary), so a typo fails.
     const areas = new Set([...defined].map((k) => k.split('.')[0]));

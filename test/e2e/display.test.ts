@@ -8,7 +8,7 @@ import { buildPatient, dayFromToday } from '../support/factories';
 import { newDoctor } from '../support/booking';
 import { createApp, type App } from '../../server/app';
 import { createLogger } from '../../server/core/logger';
-import { publicToken } from '../../server/queue/queue.events';
+import { publicToken } from '../../server/live/live.events';
 
 /**
  * The waiting-room page in Debian's Chromium (never a downloaded browser; `.ci/run` installs it).
@@ -18,8 +18,14 @@ import { publicToken } from '../../server/queue/queue.events';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '../../../test/e2e/artifacts');
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 type WithScreenToken = TestApp & { screenToken?: (doctorIds: string[]) => Promise<string> };
@@ -37,8 +43,13 @@ async function mintScreenToken(t: TestApp, admin: Agent, doctorIds: string[]): P
 async function bookToday(desk: Agent, doctor: { id: string; code: string }) {
   const patient = buildPatient();
   const patientId = (await desk.post('/api/v1/patients').send(patient).expect(201)).body.id as string;
-  const appt = (await desk.post('/api/v1/appointments').send({ patient_id: patientId, doctor_id: doctor.id, date: dayFromToday(0) }).expect(201)).body;
-  return { patientId, appointmentId: appt.id as string, token: publicToken(doctor.code, appt.slot), firstName: patient.first_name as string };
+  const appt = (
+    await desk
+      .post('/api/v1/appointments')
+      .send({ patient_id: patientId, doctor_id: doctor.id, date: dayFromToday(0) })
+      .expect(201)
+  ).body;
+  return { patientId, appointmentId: appt.id as string, token: publicToken(doctor.code, appt.slot), firstName: patient.first_name };
 }
 
 async function checkIn(desk: Agent, b: { appointmentId: string; patientId: string }) {
@@ -52,11 +63,16 @@ async function callNext(desk: Agent, doctorId: string) {
 }
 
 const nowCalling = (page: Page, doctorId: string) => page.textContent(`[data-testid="now-calling-${doctorId}"]`);
-const nextTokens = (page: Page, doctorId: string) => page.$$eval(`[data-testid="next-list-${doctorId}"] .next-list__item`, (lis) => lis.map((li) => li.textContent));
+const nextTokens = (page: Page, doctorId: string) =>
+  page.$$eval(`[data-testid="next-list-${doctorId}"] .next-list__item`, (lis) => lis.map((li) => li.textContent));
 
 /** Waits until "Now calling" for `doctorId` shows `token`, at most `timeout` ms. */
 function waitForNowCalling(page: Page, doctorId: string, token: string, timeout: number) {
-  return page.waitForFunction(([id, tok]) => document.querySelector(`[data-testid="now-calling-${id}"]`)?.textContent === tok, [doctorId, token] as const, { timeout });
+  return page.waitForFunction(
+    ([id, tok]) => document.querySelector(`[data-testid="now-calling-${id}"]`)?.textContent === tok,
+    [doctorId, token] as const,
+    { timeout },
+  );
 }
 
 describe('e2e: the waiting-room screen in Chromium', function () {
@@ -74,7 +90,10 @@ describe('e2e: the waiting-room screen in Chromium', function () {
     t = await startTestApp();
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-e2e-chromium-'));
     browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1920, height: 1080 },
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1920, height: 1080 },
     });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -105,22 +124,30 @@ describe('e2e: the waiting-room screen in Chromium', function () {
     const [first, second, third] = [await bookToday(desk, doctor), await bookToday(desk, doctor), await bookToday(desk, doctor)];
     const screenToken = await mintScreenToken(t, admin, [doctor.id]);
 
-    const page = browser!.pages()[0] ?? await browser!.newPage();
+    const page = browser!.pages()[0] ?? (await browser!.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
 
     // Arrange: the screen is open and subscribed.
     await page.goto(`${t.baseUrl}/display/${doctor.id}#token=${encodeURIComponent(screenToken)}`);
     await page.waitForSelector(`[data-testid="panel-${doctor.id}"][data-version]`, { timeout: 10_000 });
-    await page.evaluate(() => { (window as unknown as { loadMarker: string }).loadMarker = 'same-page'; });
+    await page.evaluate(() => {
+      (window as unknown as { loadMarker: string }).loadMarker = 'same-page';
+    });
     expect(await page.textContent(`[data-testid="doctor-name-${doctor.id}"]`)).to.equal((doctor as { name?: string }).name);
     expect(await nowCalling(page, doctor.id)).to.equal('—');
 
     // Act: two check-ins, then a call.
     await checkIn(desk, first);
     await checkIn(desk, second);
-    await page.waitForFunction(([id, n]) => document.querySelectorAll(`[data-testid="next-list-${id}"] .next-list__item`).length === n, [doctor.id, 2] as const, { timeout: 1000 });
+    await page.waitForFunction(
+      ([id, n]) => document.querySelectorAll(`[data-testid="next-list-${id}"] .next-list__item`).length === n,
+      [doctor.id, 2] as const,
+      { timeout: 1000 },
+    );
     expect(await nextTokens(page, doctor.id)).to.deep.equal([first.token, second.token]);
 
     await callNext(desk, doctor.id);
@@ -172,13 +199,16 @@ describe('e2e: the waiting-room screen in Chromium', function () {
 
     expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
   });
-
 });
 
 describe('display routes: the page is public, its doctor ids are checked', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp(); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.stop();
+  });
 
   it('when /display/{uuid} and /display?doctor_ids=a,b are asked, then the HTML page is served with a self-only CSP', async () => {
     const ids = ['3f0c5a8e-8d1e-4c53-9a52-0d7c1d2f4a10', '6b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e'];
@@ -186,9 +216,15 @@ describe('display routes: the page is public, its doctor ids are checked', () =>
       const res = await t.http.get(url).expect(200);
       expect(res.headers['content-type']).to.match(/text\/html/);
       expect(res.headers['content-security-policy']).to.include("script-src 'self'");
-      expect(res.text).to.include('/socket.io/socket.io.js').and.include('/display/assets/display.js').and.not.match(/<script>(?!<\/script>)/);
+      expect(res.text)
+        .to.include('/socket.io/socket.io.js')
+        .and.include('/display/assets/display.js')
+        .and.not.match(/<script>(?!<\/script>)/);
     }
-    await t.http.get('/display/assets/display.js').expect(200).expect('content-type', /javascript/);
+    await t.http
+      .get('/display/assets/display.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
     await t.http.get('/display/assets/display.css').expect(200).expect('content-type', /css/);
     await t.http.get('/socket.io/socket.io.js').expect(200);
   });

@@ -32,14 +32,22 @@ describe('authorization matrix: every documented route × every kind of caller',
     doctorOfDay = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body.id;
     const otherDoctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body.id;
     patientOfDay = (await admin.post('/api/v1/patients').send(buildPatient()).expect(201)).body.id;
-    const [[appt]] = await t.app.sequelize.query('INSERT INTO appointments (patient_id, doctor_id, date, slot) VALUES (:p, :d, :date, 1) RETURNING id',
-      { replacements: { p: patientOfDay, d: doctorOfDay, date: clinicToday(t.config.clinicTimezone) } }) as [Array<{ id: string }>, unknown];
+    const [[appt]] = (await t.app.sequelize.query(
+      'INSERT INTO appointments (patient_id, doctor_id, date, slot) VALUES (:p, :d, :date, 1) RETURNING id',
+      { replacements: { p: patientOfDay, d: doctorOfDay, date: clinicToday(t.config.clinicTimezone) } },
+    )) as [Array<{ id: string }>, unknown];
     appointmentOfDay = appt.id;
-    const [[entry]] = await t.app.sequelize.query(`INSERT INTO queue_entries (appointment_id, doctor_id, date, position, token) VALUES (:a, :d, :date, 1, 'T-001') RETURNING id`,
-      { replacements: { a: appointmentOfDay, d: doctorOfDay, date: clinicToday(t.config.clinicTimezone) } }) as [Array<{ id: string }>, unknown];
+    const [[entry]] = (await t.app.sequelize.query(
+      `INSERT INTO queue_entries (appointment_id, doctor_id, date, position, token) VALUES (:a, :d, :date, 1, 'T-001') RETURNING id`,
+      { replacements: { a: appointmentOfDay, d: doctorOfDay, date: clinicToday(t.config.clinicTimezone) } },
+    )) as [Array<{ id: string }>, unknown];
     queueEntryOfDay = entry.id;
     agents.none = {
-      get: (p) => t.http.get(p), post: (p) => t.http.post(p), put: (p) => t.http.put(p), patch: (p) => t.http.patch(p), delete: (p) => t.http.delete(p),
+      get: (p) => t.http.get(p),
+      post: (p) => t.http.post(p),
+      put: (p) => t.http.put(p),
+      patch: (p) => t.http.patch(p),
+      delete: (p) => t.http.delete(p),
     };
     agents.admin = admin;
     agents.reception = await t.as('reception');
@@ -47,7 +55,9 @@ describe('authorization matrix: every documented route × every kind of caller',
     agents['other doctor'] = await t.as('doctor', otherDoctor);
     agents['screen token'] = t.withToken(await t.screenToken([doctorOfDay]));
   });
-  after(async () => { await t.stop(); });
+  after(async () => {
+    await t.stop();
+  });
 
   /** Fills path parameters: doctor, patient, appointment and queue-entry ids with the day's rows (where scope matters), dates with today, the rest random. */
   function fillPath(path: string): string {
@@ -64,7 +74,8 @@ describe('authorization matrix: every documented route × every kind of caller',
 
   it('when each route is called with no token, each role, both doctors and a screen token, then 401/403/allowed match x-roles', async () => {
     const doc = (await t.http.get('/openapi.json').expect(200)).body as {
-      security: unknown[]; paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
+      security: unknown[];
+      paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
     };
     const problems: string[] = [];
     let checked = 0;
@@ -77,7 +88,8 @@ describe('authorization matrix: every documented route × every kind of caller',
         const security = op.security ?? doc.security;
         if (security.length === 0) {
           const res = await agents.none[method](url).send(method === 'get' || method === 'delete' ? undefined : {});
-          if (res.status === 401 || res.status === 403) problems.push(`${method.toUpperCase()} ${path} is public but answered ${res.status}`);
+          if (res.status === 401 || res.status === 403)
+            problems.push(`${method.toUpperCase()} ${path} is public but answered ${res.status}`);
           continue;
         }
         if (!Array.isArray(op['x-roles'])) problems.push(`${method.toUpperCase()} ${path} has no x-roles`);
@@ -88,7 +100,8 @@ describe('authorization matrix: every documented route × every kind of caller',
           checked++;
           const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 : res.status === want;
           if (!ok) problems.push(`${method.toUpperCase()} ${path} as ${who}: expected ${want}, got ${res.status} ${res.body?.error ?? ''}`);
-          if (res.status === 401 && res.headers['www-authenticate'] !== 'Bearer') problems.push(`${method.toUpperCase()} ${path} as ${who}: 401 without WWW-Authenticate: Bearer`);
+          if (res.status === 401 && res.headers['www-authenticate'] !== 'Bearer')
+            problems.push(`${method.toUpperCase()} ${path} as ${who}: 401 without WWW-Authenticate: Bearer`);
           if ((res.status === 401 || res.status === 403) && !/problem\+json/.test(res.headers['content-type'] ?? '')) {
             problems.push(`${method.toUpperCase()} ${path} as ${who}: ${res.status} is not problem+json`);
           }

@@ -12,8 +12,13 @@ const newEmail = (tag: string) => `${tag}-${Date.now().toString(36)}${Math.rando
 describe('staff accounts, login and tokens', () => {
   let t: TestApp;
   let admin: Agent;
-  before(async () => { t = await startTestApp(); admin = await t.as('admin'); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp();
+    admin = await t.as('admin');
+  });
+  after(async () => {
+    await t.stop();
+  });
 
   const createUser = async (o: Record<string, unknown> = {}) => {
     const body = { email: newEmail('u'), password: 'correct horse battery', role: 'reception', ...o };
@@ -23,7 +28,9 @@ describe('staff accounts, login and tokens', () => {
   const sign = (claims: Record<string, unknown>, opts: { secret?: string; aud?: string; exp?: number; typ?: string } = {}) =>
     new SignJWT({ role: 'admin', ...claims })
       .setProtectedHeader({ alg: 'HS256', typ: opts.typ ?? JWT_TYPE })
-      .setIssuer(JWT_ISSUER).setAudience(opts.aud ?? JWT_AUDIENCE).setIssuedAt()
+      .setIssuer(JWT_ISSUER)
+      .setAudience(opts.aud ?? JWT_AUDIENCE)
+      .setIssuedAt()
       .setExpirationTime(opts.exp ?? Math.floor(Date.now() / 1000) + 600)
       .sign(new TextEncoder().encode(opts.secret ?? t.config.jwtSecret!));
 
@@ -33,7 +40,10 @@ describe('staff accounts, login and tokens', () => {
       const res = await t.http.post('/api/v1/auth/login').send({ email: u.email.toUpperCase(), password: u.password }).expect(200);
       expect(res.body).to.include({ token_type: 'Bearer', expires_in: 8 * 3600 });
       expect(res.body.user).to.include({ id: u.id, email: u.email, role: 'reception' });
-      const [header, payload] = res.body.access_token.split('.').slice(0, 2).map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+      const [header, payload] = res.body.access_token
+        .split('.')
+        .slice(0, 2)
+        .map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
       expect(header).to.deep.equal({ alg: 'HS256', typ: 'at+jwt' });
       expect(payload).to.include({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: u.id });
       expect(payload.exp - payload.iat).to.equal(8 * 3600);
@@ -48,7 +58,10 @@ describe('staff accounts, login and tokens', () => {
       await admin.patch(`/api/v1/users/${off.id}`).send({ is_active: false }).expect(200);
       const answers = [
         await t.http.post('/api/v1/auth/login').send({ email: u.email, password: 'wrong password!!' }).expect(401),
-        await t.http.post('/api/v1/auth/login').send({ email: newEmail('nobody'), password: u.password }).expect(401),
+        await t.http
+          .post('/api/v1/auth/login')
+          .send({ email: newEmail('nobody'), password: u.password })
+          .expect(401),
         await t.http.post('/api/v1/auth/login').send({ email: off.email, password: off.password }).expect(401),
       ];
       for (const a of answers) {
@@ -74,11 +87,14 @@ describe('staff accounts, login and tokens', () => {
         'alg none': `${b64({ alg: 'none', typ: JWT_TYPE })}.${b64({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: id, exp: now + 600, role: 'admin' })}.`,
         'wrong signature': await sign({ sub: id }, { secret: 'another-secret-another-secret-0123456789' }),
         'wrong aud': await sign({ sub: id }, { aud: 'some-other-api' }),
-        'expired': await sign({ sub: id }, { exp: now - 60 }),
+        expired: await sign({ sub: id }, { exp: now - 60 }),
         'wrong typ': await sign({ sub: id }, { typ: 'JWT' }),
-        'garbage': 'not.a.jwt',
+        garbage: 'not.a.jwt',
       };
-      await t.withToken(await sign({ sub: id })).get('/api/v1/auth/me').expect(200); // the control: a well-made token works
+      await t
+        .withToken(await sign({ sub: id }))
+        .get('/api/v1/auth/me')
+        .expect(200); // the control: a well-made token works
       for (const [what, token] of Object.entries(forged)) {
         const res = await t.withToken(token).get('/api/v1/users');
         expect(res.status, what).to.equal(401);
@@ -120,7 +136,10 @@ describe('staff accounts, login and tokens', () => {
       expect(moved.body).to.include({ role: 'reception', doctor_id: null });
       await admin.patch(`/api/v1/users/${u.id}`).send({ role: 'doctor' }).expect(400); // doctor_id needed
       await admin.patch('/api/v1/users/6f1c1d5e-0000-4000-8000-000000000000').send({ is_active: false }).expect(404);
-      const [[row]] = await t.app.sequelize.query('SELECT password_hash FROM users WHERE id = :id', { replacements: { id: u.id } }) as [Array<{ password_hash: string }>, unknown];
+      const [[row]] = (await t.app.sequelize.query('SELECT password_hash FROM users WHERE id = :id', { replacements: { id: u.id } })) as [
+        Array<{ password_hash: string }>,
+        unknown,
+      ];
       expect(row.password_hash).to.match(/^\$argon2id\$v=19\$/);
       expect(row.password_hash.split('$')[3].split(',').sort()).to.deep.equal(['m=19456', 'p=1', 't=2']);
     });
@@ -133,7 +152,10 @@ describe('staff accounts, login and tokens', () => {
     });
 
     it('when the password is shorter than 12 characters, then 400 on body.password', async () => {
-      const res = await admin.post('/api/v1/users').send({ email: newEmail('short'), password: 'elevenchars', role: 'reception' }).expect(400);
+      const res = await admin
+        .post('/api/v1/users')
+        .send({ email: newEmail('short'), password: 'elevenchars', role: 'reception' })
+        .expect(400);
       expect(res.body.details.map((d: { path: string }) => d.path)).to.deep.equal(['body.password']);
       const u = await createUser();
       await admin.patch(`/api/v1/users/${u.id}`).send({ password: 'short' }).expect(400);
@@ -141,16 +163,32 @@ describe('staff accounts, login and tokens', () => {
 
     it('when the e-mail exists already in any case, then 409 EMAIL_TAKEN', async () => {
       const u = await createUser();
-      const res = await admin.post('/api/v1/users').send({ email: u.email.toUpperCase(), password: 'another good password', role: 'admin' }).expect(409);
+      const res = await admin
+        .post('/api/v1/users')
+        .send({ email: u.email.toUpperCase(), password: 'another good password', role: 'admin' })
+        .expect(409);
       expect(res.body.error).to.equal('EMAIL_TAKEN');
     });
 
     it('when a doctor account has no doctor, or an unknown one, then 400 or 422', async () => {
-      await admin.post('/api/v1/users').send({ email: newEmail('d'), password: 'correct horse battery', role: 'doctor' }).expect(400);
-      const res = await admin.post('/api/v1/users')
-        .send({ email: newEmail('d'), password: 'correct horse battery', role: 'doctor', doctor_id: '6f1c1d5e-0000-4000-8000-000000000000' }).expect(422);
+      await admin
+        .post('/api/v1/users')
+        .send({ email: newEmail('d'), password: 'correct horse battery', role: 'doctor' })
+        .expect(400);
+      const res = await admin
+        .post('/api/v1/users')
+        .send({
+          email: newEmail('d'),
+          password: 'correct horse battery',
+          role: 'doctor',
+          doctor_id: '6f1c1d5e-0000-4000-8000-000000000000',
+        })
+        .expect(422);
       expect(res.body.error).to.equal('DOCTOR_NOT_FOUND');
-      await admin.post('/api/v1/users').send({ email: newEmail('r'), password: 'correct horse battery', role: 'reception', doctor_id: null }).expect(201);
+      await admin
+        .post('/api/v1/users')
+        .send({ email: newEmail('r'), password: 'correct horse battery', role: 'reception', doctor_id: null })
+        .expect(201);
     });
   });
 
@@ -158,7 +196,10 @@ describe('staff accounts, login and tokens', () => {
     it('when reception mints a screen token, then it is shown once, listed without it, stored hashed, and revoked at once', async () => {
       const desk = await t.as('reception');
       const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body;
-      const minted = await desk.post('/api/v1/display-tokens').send({ label: 'Waiting room TV', doctor_ids: [doctor.id] }).expect(201);
+      const minted = await desk
+        .post('/api/v1/display-tokens')
+        .send({ label: 'Waiting room TV', doctor_ids: [doctor.id] })
+        .expect(201);
       expect(minted.body).to.include({ label: 'Waiting room TV' });
       expect(minted.body.doctor_ids).to.deep.equal([doctor.id]);
       expect(minted.body.token).to.match(/^scr_[A-Za-z0-9_-]{43}$/);
@@ -169,7 +210,9 @@ describe('staff accounts, login and tokens', () => {
       expect(mine).to.include({ label: 'Waiting room TV', revoked_at: null });
       expect(JSON.stringify(listed.body)).not.to.include(token.slice(4));
       expect(mine).not.to.have.any.keys('token', 'token_hash');
-      const [[row]] = await t.app.sequelize.query('SELECT token_hash FROM display_tokens WHERE id = :id', { replacements: { id: minted.body.id } }) as [Array<{ token_hash: string }>, unknown];
+      const [[row]] = (await t.app.sequelize.query('SELECT token_hash FROM display_tokens WHERE id = :id', {
+        replacements: { id: minted.body.id },
+      })) as [Array<{ token_hash: string }>, unknown];
       expect(row.token_hash).to.equal(createHash('sha256').update(token).digest('hex'));
 
       const screen = t.withToken(token);
@@ -188,7 +231,10 @@ describe('staff accounts, login and tokens', () => {
 
     it('when a doctor id is unknown, then 422 DOCTOR_NOT_FOUND listing it', async () => {
       const missing = '6f1c1d5e-0000-4000-8000-000000000000';
-      const res = await admin.post('/api/v1/display-tokens').send({ label: 'TV', doctor_ids: [missing] }).expect(422);
+      const res = await admin
+        .post('/api/v1/display-tokens')
+        .send({ label: 'TV', doctor_ids: [missing] })
+        .expect(422);
       expect(res.body).to.include({ error: 'DOCTOR_NOT_FOUND' });
       expect(res.body.details).to.deep.equal({ missing: [missing] });
     });
@@ -196,13 +242,16 @@ describe('staff accounts, login and tokens', () => {
 
   describe('Socket.IO handshake', () => {
     const open: Socket[] = [];
-    afterEach(() => { for (const s of open.splice(0)) s.disconnect(); });
-    const attempt = (auth?: Record<string, unknown>) => new Promise<{ ok: true; socket: Socket } | { ok: false; err: Error & { data?: { code?: string } } }>((resolve) => {
-      const socket = connect(t.baseUrl, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-      open.push(socket);
-      socket.once('connect', () => resolve({ ok: true, socket }));
-      socket.once('connect_error', (err) => resolve({ ok: false, err }));
+    afterEach(() => {
+      for (const s of open.splice(0)) s.disconnect();
     });
+    const attempt = (auth?: Record<string, unknown>) =>
+      new Promise<{ ok: true; socket: Socket } | { ok: false; err: Error & { data?: { code?: string } } }>((resolve) => {
+        const socket = connect(t.baseUrl, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+        open.push(socket);
+        socket.once('connect', () => resolve({ ok: true, socket }));
+        socket.once('connect_error', (err) => resolve({ ok: false, err }));
+      });
 
     it('when a client connects without a token or with a bad one, then it is refused with UNAUTHORIZED', async () => {
       for (const auth of [undefined, {}, { token: 'not-a-token' }, { token: `scr_${'A'.repeat(43)}` }]) {
@@ -220,13 +269,24 @@ describe('staff accounts, login and tokens', () => {
       expect(staff.ok).to.equal(true);
       expect(screen.ok).to.equal(true);
       const actors = (await t.app.io.fetchSockets()).map((s) => s.data.actor);
-      expect(actors).to.deep.include({ type: 'user', id: userId, role: 'reception', doctor_id: null, email: (await t.account('reception')).email });
+      expect(actors).to.deep.include({
+        type: 'user',
+        id: userId,
+        role: 'reception',
+        doctor_id: null,
+        email: (await t.account('reception')).email,
+      });
       expect(actors.some((a) => a.type === 'screen' && a.doctor_ids.includes(doctor.id))).to.equal(true);
     });
 
     it('when a screen token is revoked or a user deactivated, then their live sockets close at once and reconnecting is refused', async () => {
       const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201)).body;
-      const minted = (await admin.post('/api/v1/display-tokens').send({ label: 'TV 2', doctor_ids: [doctor.id] }).expect(201)).body;
+      const minted = (
+        await admin
+          .post('/api/v1/display-tokens')
+          .send({ label: 'TV 2', doctor_ids: [doctor.id] })
+          .expect(201)
+      ).body;
       const u = await createUser();
       const { access_token } = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }).expect(200)).body;
       const other = await attempt({ token: await t.screenToken([doctor.id]) });

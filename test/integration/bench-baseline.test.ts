@@ -17,7 +17,10 @@ describe('bench building blocks', () => {
     admin = await t.as('admin');
     pg = new Pool({ connectionString: testDatabaseUrl(), max: 2 });
   });
-  after(async () => { await pg.end(); await t.stop(); });
+  after(async () => {
+    await pg.end();
+    await t.stop();
+  });
 
   it('when a $name statement is made positional, then each name gets one number in order of first use', () => {
     expect(statement('SELECT $a, $b::int, $a WHERE x = $c_1')).to.include({ text: 'SELECT $1, $2::int, $1 WHERE x = $3' });
@@ -34,7 +37,10 @@ describe('bench building blocks', () => {
     try {
       const direct = await bookDirect(client, { patientId: p1, doctorId: viaPg.id, date, actorId: account.id });
       expect(direct.status).to.equal(201);
-      const strip = (b: Record<string, unknown>) => { const { id, appointment_id, doctor_id, created_at, updated_at, ...rest } = b; return rest; };
+      const strip = (b: Record<string, unknown>) => {
+        const { id, appointment_id, doctor_id, created_at, updated_at, ...rest } = b;
+        return rest;
+      };
       expect(Object.keys(direct.body!).sort()).to.deep.equal(Object.keys(api).sort());
       expect(strip(direct.body!)).to.deep.equal(strip(api));
       // Same patient, same day → nothing booked; another patient → the next slot.
@@ -48,7 +54,12 @@ describe('bench building blocks', () => {
 
   it('when a booking plan is walked, then no doctor-day sees a patient twice', () => {
     const plan = { doctorIds: ['d1', 'd2'], dates: ['2030-01-01', '2030-01-02'], patientIds: ['p1', 'p2', 'p3'], perDay: 3 };
-    const seen = new Set(Array.from({ length: 12 }, (_, i) => { const b = bookingAt(plan, i); return `${b.doctorId}|${b.date}|${b.patientId}`; }));
+    const seen = new Set(
+      Array.from({ length: 12 }, (_, i) => {
+        const b = bookingAt(plan, i);
+        return `${b.doctorId}|${b.date}|${b.patientId}`;
+      }),
+    );
     expect(seen.size).to.equal(12);
     expect(() => bookingAt(plan, 12)).to.throw(/exhausted/);
   });

@@ -12,7 +12,9 @@ describe('booking against a doctor-day capacity', () => {
     admin = await t.as('admin');
     desk = await t.as('reception');
   });
-  after(async () => { await t.stop(); });
+  after(async () => {
+    await t.stop();
+  });
   const book = (patient_id: string, doctor_id: string, date: string, key?: string) => {
     const req = desk.post('/api/v1/appointments');
     if (key) req.set('Idempotency-Key', key);
@@ -43,7 +45,10 @@ describe('booking against a doctor-day capacity', () => {
     expect(statuses.filter((s) => s === 201)).to.have.length(10);
     expect(statuses.filter((s) => s === 409)).to.have.length(20);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.error === 'CAPACITY_FULL')).to.equal(true);
-    const slots = answers.filter((a) => a.status === 201).map((a) => a.body.slot).sort((a, b) => a - b);
+    const slots = answers
+      .filter((a) => a.status === 201)
+      .map((a) => a.body.slot)
+      .sort((a, b) => a - b);
     expect(slots).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(await dayInvariant(t, doc.id, date)).to.include({ booked_count: 10, active: 10, distinct_slots: 10 });
   });
@@ -58,7 +63,9 @@ describe('booking against a doctor-day capacity', () => {
       ...first.map((id) => () => desk.post(`/api/v1/appointments/${id}/cancel`).send({ reason: 'test' })),
       ...patients.slice(60).map((p) => () => book(p, doc.id, date)),
       ...first.slice(0, 60).map((id) => () => desk.post(`/api/v1/appointments/${id}/no-show`).send({})),
-    ].slice(0, 200).sort(() => Math.random() - 0.5);
+    ]
+      .slice(0, 200)
+      .sort(() => Math.random() - 0.5);
     const answers = await Promise.all(ops.map((op) => op()));
     expect(answers.filter((a) => a.status >= 500)).to.deep.equal([]);
     const inv = await dayInvariant(t, doc.id, date);
@@ -85,16 +92,35 @@ describe('booking against a doctor-day capacity', () => {
     const doc = await newDoctor(admin, 2);
     const date = dayFromToday(7);
     const [p, q] = await newPatients(desk, 2);
-    const first = await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date, idempotency_key: 'body-key-1' }).expect(201);
-    const again = await desk.post('/api/v1/appointments').set('Idempotency-Key', 'body-key-1').send({ patient_id: p, doctor_id: doc.id, date }).expect(201);
+    const first = await desk
+      .post('/api/v1/appointments')
+      .send({ patient_id: p, doctor_id: doc.id, date, idempotency_key: 'body-key-1' })
+      .expect(201);
+    const again = await desk
+      .post('/api/v1/appointments')
+      .set('Idempotency-Key', 'body-key-1')
+      .send({ patient_id: p, doctor_id: doc.id, date })
+      .expect(201);
     expect(again.headers['idempotent-replayed']).to.equal('true');
     expect(again.body).to.deep.equal(first.body);
     expect(await dayInvariant(t, doc.id, date)).to.include({ booked_count: 1 });
-    const reused = await desk.post('/api/v1/appointments').set('Idempotency-Key', 'body-key-1').send({ patient_id: q, doctor_id: doc.id, date }).expect(422);
+    const reused = await desk
+      .post('/api/v1/appointments')
+      .set('Idempotency-Key', 'body-key-1')
+      .send({ patient_id: q, doctor_id: doc.id, date })
+      .expect(422);
     expect(reused.body.error).to.equal('IDEMPOTENCY_KEY_REUSED');
-    const mismatch = await desk.post('/api/v1/appointments').set('Idempotency-Key', 'a').send({ patient_id: q, doctor_id: doc.id, date, idempotency_key: 'b' }).expect(400);
+    const mismatch = await desk
+      .post('/api/v1/appointments')
+      .set('Idempotency-Key', 'a')
+      .send({ patient_id: q, doctor_id: doc.id, date, idempotency_key: 'b' })
+      .expect(400);
     expect(mismatch.body.error).to.equal('IDEMPOTENCY_KEY_MISMATCH');
-    await desk.post('/api/v1/appointments').set('Idempotency-Key', 'x'.repeat(256)).send({ patient_id: q, doctor_id: doc.id, date }).expect(400);
+    await desk
+      .post('/api/v1/appointments')
+      .set('Idempotency-Key', 'x'.repeat(256))
+      .send({ patient_id: q, doctor_id: doc.id, date })
+      .expect(400);
   });
 
   it('when a booking is cancelled, then the next booking reuses its slot; cancelling twice is INVALID_TRANSITION', async () => {
@@ -180,7 +206,10 @@ describe('booking against a doctor-day capacity', () => {
     const full = await desk.post(`/api/v1/appointments/${third.id}/reschedule`).send({ date: d2, doctor_id: other.id }).expect(409);
     expect(full.body.error).to.equal('CAPACITY_FULL');
     const history = await desk.get(`/api/v1/appointments/${appt.id}/history`).expect(200);
-    expect(history.body.events.map((e: { to_status: string; reason: string | null }) => [e.to_status, e.reason])).to.deep.equal([['booked', null], ['booked', 'rescheduled']]);
+    expect(history.body.events.map((e: { to_status: string; reason: string | null }) => [e.to_status, e.reason])).to.deep.equal([
+      ['booked', null],
+      ['booked', 'rescheduled'],
+    ]);
     expect(history.body.events[1].data.from).to.include({ doctor_id: doc.id, date: d1, slot: 1 });
   });
 
@@ -218,7 +247,10 @@ describe('booking against a doctor-day capacity', () => {
     await desk.post(`/api/v1/appointments/${second.id}/cancel`).send({}).expect(200);
     expect((await desk.post(`/api/v1/appointments/${second.id}/no-show`).send({}).expect(409)).body.error).to.equal('INVALID_TRANSITION');
     const history = await desk.get(`/api/v1/appointments/${first.id}/history`).expect(200);
-    expect(history.body.events.map((e: { from_status: string; to_status: string }) => `${e.from_status}->${e.to_status}`)).to.deep.equal(['null->booked', 'booked->no_show']);
+    expect(history.body.events.map((e: { from_status: string; to_status: string }) => `${e.from_status}->${e.to_status}`)).to.deep.equal([
+      'null->booked',
+      'booked->no_show',
+    ]);
     await desk.post('/api/v1/appointments/6f1c1d5e-0000-4000-8000-000000000000/cancel').send({}).expect(404);
   });
 

@@ -12,7 +12,15 @@ import { buildDoctor, buildPatient, dayFromToday } from '../support/factories';
 import { connectClient, subscribe } from '../support/socket';
 import { connect, sleep } from '../support/server-process';
 
-interface Outcome { kind: 'list' | 'create'; code?: string; status: number; ms: number; retryAfter?: string; contentType?: string; phase: Phase }
+interface Outcome {
+  kind: 'list' | 'create';
+  code?: string;
+  status: number;
+  ms: number;
+  retryAfter?: string;
+  contentType?: string;
+  phase: Phase;
+}
 type Phase = 'up' | 'stopping' | 'down' | 'restarting' | 'recovering';
 
 describe('database outage', () => {
@@ -57,8 +65,13 @@ describe('database outage', () => {
         if (create) sent.set(body.code, body);
         const res = create ? await admin.post('/api/v1/doctors').send(body) : await admin.get('/api/v1/doctors').query({ limit: 5 });
         outcomes.push({
-          kind: create ? 'create' : 'list', code: create ? body.code : undefined, status: res.status, ms: Date.now() - started,
-          retryAfter: res.headers['retry-after'], contentType: res.headers['content-type'], phase: at,
+          kind: create ? 'create' : 'list',
+          code: create ? body.code : undefined,
+          status: res.status,
+          ms: Date.now() - started,
+          retryAfter: res.headers['retry-after'],
+          contentType: res.headers['content-type'],
+          phase: at,
         });
         await sleep(20);
       }
@@ -66,7 +79,12 @@ describe('database outage', () => {
     // Bookings too: one doctor-day, a fresh patient each time; afterwards its counts must agree.
     const desk = await t.as('reception');
     const today = dayFromToday(0);
-    const doctor = (await admin.post('/api/v1/doctors').send(buildDoctor({ default_daily_capacity: 500, working_days: [1, 2, 3, 4, 5, 6, 7] })).expect(201)).body;
+    const doctor = (
+      await admin
+        .post('/api/v1/doctors')
+        .send(buildDoctor({ default_daily_capacity: 500, working_days: [1, 2, 3, 4, 5, 6, 7] }))
+        .expect(201)
+    ).body;
     const patients: string[] = [];
     for (let i = 0; i < 150; i++) patients.push((await desk.post('/api/v1/patients').send(buildPatient()).expect(201)).body.id);
     const booked: string[] = [];
@@ -74,7 +92,14 @@ describe('database outage', () => {
       for (let i = 0; running && i < patients.length; i++) {
         const res = await desk.post('/api/v1/appointments').send({ patient_id: patients[i], doctor_id: doctor.id, date: today });
         if (res.status === 201) booked.push(res.body.id);
-        outcomes.push({ kind: 'create', status: res.status, ms: 0, retryAfter: res.headers['retry-after'], contentType: res.headers['content-type'], phase });
+        outcomes.push({
+          kind: 'create',
+          status: res.status,
+          ms: 0,
+          retryAfter: res.headers['retry-after'],
+          contentType: res.headers['content-type'],
+          phase,
+        });
         await sleep(30);
       }
     };
@@ -87,7 +112,16 @@ describe('database outage', () => {
     phase = 'stopping';
     await db.stop();
     // stop() resolves when the launcher exits; the postmaster may need a moment longer to close its port.
-    while (await connect(db.port).then((s) => { s.destroy(); return true; }, () => false)) await sleep(50);
+    while (
+      await connect(db.port).then(
+        (s) => {
+          s.destroy();
+          return true;
+        },
+        () => false,
+      )
+    )
+      await sleep(50);
     phase = 'down';
     const readyDown = await t.http.get('/ready');
     expect(readyDown.status).to.equal(503);
@@ -95,7 +129,9 @@ describe('database outage', () => {
     // The screen stays connected; asking for the queue answers (not hangs) that the service is unavailable,
     // so the page keeps its last state and marks it not live.
     const askedAt = Date.now();
-    const ack = await new Promise<{ error?: { code: string } }>((resolve) => screen.emit('queue:subscribe', { doctor_id: doctor.id }, resolve as never));
+    const ack = await new Promise<{ error?: { code: string } }>((resolve) =>
+      screen.emit('queue:subscribe', { doctor_id: doctor.id }, resolve as never),
+    );
     expect(Date.now() - askedAt).to.be.below(5_000);
     expect(ack.error?.code).to.equal('SERVICE_UNAVAILABLE');
     expect(screen.connected).to.equal(true);
@@ -107,7 +143,10 @@ describe('database outage', () => {
     const back = Date.now();
     let recoveredAfterMs = -1;
     while (Date.now() - back < 15_000) {
-      if ((await t.http.get('/ready')).status === 200) { recoveredAfterMs = Date.now() - back; break; }
+      if ((await t.http.get('/ready')).status === 200) {
+        recoveredAfterMs = Date.now() - back;
+        break;
+      }
       await sleep(100);
     }
     expect(recoveredAfterMs, 'the app never became ready again without a restart').to.be.at.least(0);
@@ -126,7 +165,10 @@ describe('database outage', () => {
               (SELECT count(*)::int FROM appointments a WHERE a.doctor_id = c.doctor_id AND a.date = c.date AND a.status <> 'cancelled') AS active,
               (SELECT count(*)::int FROM appointments a WHERE a.id IN (:ids)) AS answered
          FROM doctor_day_capacity c WHERE c.doctor_id = :doctor AND c.date = :today`,
-      { replacements: { doctor: doctor.id, today, ids: booked.length ? booked : ['00000000-0000-0000-0000-000000000000'] }, type: QueryTypes.SELECT },
+      {
+        replacements: { doctor: doctor.id, today, ids: booked.length ? booked : ['00000000-0000-0000-0000-000000000000'] },
+        type: QueryTypes.SELECT,
+      },
     );
     expect(day.booked_count).to.equal(day.active);
     expect(day.answered).to.equal(booked.length);
@@ -152,16 +194,27 @@ describe('database outage', () => {
     }
     // Once the stop has completed, every request is a 503 until the restart.
     expect(during.filter((o) => o.status !== 503).map((o) => `${o.kind} ${o.status} ${o.ms}ms`)).to.deep.equal([]);
-    expect(outcomes.some((o) => o.phase === 'recovering' && o.status < 300), 'requests succeed again after recovery').to.equal(true);
+    expect(
+      outcomes.some((o) => o.phase === 'recovering' && o.status < 300),
+      'requests succeed again after recovery',
+    ).to.equal(true);
 
     // Every 201 is stored, and every stored row is whole (exactly what was sent); a 503 may or may not
     // have committed (the answer can be lost after COMMIT), but never half.
-    const rows = await t.app.sequelize.query<{ code: string; name: string; specialty: string; default_daily_capacity: number; working_days: number[]; is_active: boolean }>(
-      'SELECT code, name, specialty, default_daily_capacity, working_days, is_active FROM doctors WHERE code IN (:codes)',
-      { replacements: { codes: [...sent.keys()] }, type: QueryTypes.SELECT },
-    );
+    const rows = await t.app.sequelize.query<{
+      code: string;
+      name: string;
+      specialty: string;
+      default_daily_capacity: number;
+      working_days: number[];
+      is_active: boolean;
+    }>('SELECT code, name, specialty, default_daily_capacity, working_days, is_active FROM doctors WHERE code IN (:codes)', {
+      replacements: { codes: [...sent.keys()] },
+      type: QueryTypes.SELECT,
+    });
     const stored = new Map(rows.map((r) => [r.code, r]));
-    for (const o of outcomes.filter((x) => x.kind === 'create' && x.status === 201 && x.code)) expect(stored.has(o.code!), `201 for ${o.code} but no row`).to.equal(true);
+    for (const o of outcomes.filter((x) => x.kind === 'create' && x.status === 201 && x.code))
+      expect(stored.has(o.code!), `201 for ${o.code} but no row`).to.equal(true);
     for (const row of rows) {
       const body = sent.get(row.code)!;
       expect(row).to.deep.include({ name: body.name, specialty: body.specialty, default_daily_capacity: 10, is_active: true });

@@ -5,14 +5,63 @@ import { startTestApp, type Agent, type TestApp } from '../support/app';
 import { buildDoctor, buildPatient } from '../support/factories';
 
 type Method = 'post' | 'patch' | 'put' | 'delete';
-interface WriteRoute { method: Method; path: string; keys: string[] }
-interface OpenApiDoc { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>; components?: { schemas?: Record<string, Schema> } }
-interface Schema { $ref?: string; properties?: Record<string, unknown>; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] }
+interface WriteRoute {
+  method: Method;
+  path: string;
+  keys: string[];
+}
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+  components?: { schemas?: Record<string, Schema> };
+}
+interface Schema {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+}
 
 const RUNS_PER_ROUTE = 50;
-const SQL = ["' OR '1'='1", "'; DROP TABLE patients; --", '1; SELECT pg_sleep(10)', "admin'--", '%_%', '$1', "') UNION SELECT * FROM users --", '::uuid'];
-const SCRIPT = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)', '{{7*7}}', '${7*7}', '../../../etc/passwd'];
-const ODD = ['', ' ', '\u0000', 'a\u0000b', '\uFEFF', '\u202Eevil', '𝕏𝕐', 'ß', '🏥🩺', 'null', 'true', '0', '-1', '1e309', 'NaN', '2026-02-30', '2026-13-01', '25:61', '00000000-0000-0000-0000-000000000000'];
+const SQL = [
+  "' OR '1'='1",
+  "'; DROP TABLE patients; --",
+  '1; SELECT pg_sleep(10)',
+  "admin'--",
+  '%_%',
+  '$1',
+  "') UNION SELECT * FROM users --",
+  '::uuid',
+];
+const SCRIPT = [
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
+  '{{7*7}}',
+  '${7*7}',
+  '../../../etc/passwd',
+];
+const ODD = [
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uFEFF',
+  '\u202Eevil',
+  '𝕏𝕐',
+  'ß',
+  '🏥🩺',
+  'null',
+  'true',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  '2026-02-30',
+  '2026-13-01',
+  '25:61',
+  '00000000-0000-0000-0000-000000000000',
+];
 const EXTRA_KEYS = ['__proto__', 'constructor', 'prototype', 'id', 'created_at', 'role', 'is_admin', '$where', ''];
 
 /** A value of any shape: wrong types, huge and exotic strings, injection fragments, nesting. */
@@ -21,10 +70,15 @@ const weird: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.constantFrom(...SQL, ...SCRIPT, ...ODD),
-  fc.integer(), fc.integer({ min: -1, max: 1000 }), fc.double(), fc.maxSafeInteger(),
-  fc.boolean(), fc.constant(null),
+  fc.integer(),
+  fc.integer({ min: -1, max: 1000 }),
+  fc.double(),
+  fc.maxSafeInteger(),
+  fc.boolean(),
+  fc.constant(null),
   fc.integer({ min: 256, max: 150_000 }).map((n) => 'x'.repeat(n)),
-  fc.uuid(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.uuid(),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   fc.array(fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxLength: 8 }),
   fc.object({ maxDepth: 2, maxKeys: 4 }),
 );
@@ -38,7 +92,11 @@ const VALID: Record<string, () => Record<string, unknown>> = {
   'patch /api/v1/patients/{id}': () => ({ last_name: 'Fuzz', age: 41 }),
   'post /api/v1/doctors': () => buildDoctor(),
   'patch /api/v1/doctors/{id}': () => ({ specialty: 'Fuzzology', default_daily_capacity: 12 }),
-  'post /api/v1/doctors/{id}/availability': () => ({ date: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), is_present: true, capacity: 9 }),
+  'post /api/v1/doctors/{id}/availability': () => ({
+    date: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+    is_present: true,
+    capacity: 9,
+  }),
 };
 
 /** Bodies: the route's own fields with odd values, plus extra fields, random objects, and non-objects. */
@@ -66,17 +124,24 @@ function resolve(doc: OpenApiDoc, s: Schema | undefined, depth = 0): Schema | un
 function bodyKeys(doc: OpenApiDoc, schema: Schema | undefined, depth = 0): string[] {
   const s = resolve(doc, schema);
   if (!s || depth > 5) return [];
-  return [...new Set([
-    ...Object.keys(s.properties ?? {}),
-    ...[...(s.allOf ?? []), ...(s.oneOf ?? []), ...(s.anyOf ?? [])].flatMap((x) => bodyKeys(doc, x, depth + 1)),
-  ])];
+  return [
+    ...new Set([
+      ...Object.keys(s.properties ?? {}),
+      ...[...(s.allOf ?? []), ...(s.oneOf ?? []), ...(s.anyOf ?? [])].flatMap((x) => bodyKeys(doc, x, depth + 1)),
+    ]),
+  ];
 }
 
 describe('fuzz: every documented write route', () => {
   let t: TestApp;
   let admin: Agent;
-  before(async () => { t = await startTestApp({ LOG_LEVEL: 'silent' }); admin = await t.as('admin'); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp({ LOG_LEVEL: 'silent' });
+    admin = await t.as('admin');
+  });
+  after(async () => {
+    await t.stop();
+  });
 
   /** Row count of every table, plus max(updated_at) where there is one: what a rejected request must not change. */
   async function snapshot(): Promise<string> {
@@ -87,7 +152,10 @@ describe('fuzz: every documented write route', () => {
         GROUP BY c.table_name ORDER BY c.table_name`,
       { type: QueryTypes.SELECT },
     );
-    const parts = tables.map((x) => `SELECT '${x.table_name}' AS t, count(*)::text || '/' || ${x.has_updated ? 'coalesce(max(updated_at)::text, \'-\')' : "'-'"} AS v FROM "${x.table_name}"`);
+    const parts = tables.map(
+      (x) =>
+        `SELECT '${x.table_name}' AS t, count(*)::text || '/' || ${x.has_updated ? "coalesce(max(updated_at)::text, '-')" : "'-'"} AS v FROM "${x.table_name}"`,
+    );
     const rows = await t.app.sequelize.query<{ t: string; v: string }>(parts.join(' UNION ALL '), { type: QueryTypes.SELECT });
     return rows.map((r) => `${r.t}=${r.v}`).join(' ');
   }
@@ -110,34 +178,39 @@ describe('fuzz: every documented write route', () => {
     const today = new Date().toISOString().slice(0, 10);
     const randomUuid = '5b1e6c1e-8a57-4c43-9d8f-2f8b1f0c0d11';
     /** Real ids where the path names a resource we can make; a well-formed unknown id elsewhere (→ 404 after validation). */
-    const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string, offset: number) => {
-      const before = path.slice(0, offset).split('/').filter(Boolean).pop() ?? '';
-      const hint = `${name} ${name === 'id' ? before : ''}`.toLowerCase();
-      if (hint.includes('doctor')) return doctor.id;
-      if (hint.includes('patient')) return patient.id;
-      if (hint.includes('date') || hint.includes('day')) return today;
-      return randomUuid;
-    });
+    const fill = (path: string) =>
+      path.replace(/\{(\w+)\}/g, (_m, name: string, offset: number) => {
+        const before = path.slice(0, offset).split('/').filter(Boolean).pop() ?? '';
+        const hint = `${name} ${name === 'id' ? before : ''}`.toLowerCase();
+        if (hint.includes('doctor')) return doctor.id;
+        if (hint.includes('patient')) return patient.id;
+        if (hint.includes('date') || hint.includes('day')) return today;
+        return randomUuid;
+      });
     const badIds = fc.constantFrom('not-a-uuid', "1' OR '1'='1", '%00', '..%2F..', '-1', '9'.repeat(40));
 
     const failures: string[] = [];
     const tally: Record<number, number> = {};
     for (const route of routes) {
       const label = `${route.method.toUpperCase()} ${route.path}`;
-      const property = fc.asyncProperty(bodyFor(route.keys, VALID[`${route.method} ${route.path}`]), fc.option(badIds, { freq: 6 }), async (body, badId) => {
-        const json = JSON.stringify(body);
-        if (json === undefined) return;
-        const url = badId === null ? fill(route.path) : route.path.replace(/\{\w+\}/g, encodeURIComponent(badId));
-        const before = await snapshot();
-        const res = await admin[route.method](url).set('Content-Type', 'application/json').send(json);
-        tally[res.status] = (tally[res.status] ?? 0) + 1;
-        const where = `${label} → ${res.status} ${res.body?.error ?? ''} for ${json.slice(0, 300)}`;
-        expect(res.status, where).to.be.below(500);
-        if (res.status >= 400) {
-          expect(res.headers['content-type'], where).to.match(/^application\/problem\+json/);
-          expect(await snapshot(), `a rejected request changed the database: ${where}`).to.equal(before);
-        }
-      });
+      const property = fc.asyncProperty(
+        bodyFor(route.keys, VALID[`${route.method} ${route.path}`]),
+        fc.option(badIds, { freq: 6 }),
+        async (body, badId) => {
+          const json = JSON.stringify(body);
+          if (json === undefined) return;
+          const url = badId === null ? fill(route.path) : route.path.replace(/\{\w+\}/g, encodeURIComponent(badId));
+          const before = await snapshot();
+          const res = await admin[route.method](url).set('Content-Type', 'application/json').send(json);
+          tally[res.status] = (tally[res.status] ?? 0) + 1;
+          const where = `${label} → ${res.status} ${res.body?.error ?? ''} for ${json.slice(0, 300)}`;
+          expect(res.status, where).to.be.below(500);
+          if (res.status >= 400) {
+            expect(res.headers['content-type'], where).to.match(/^application\/problem\+json/);
+            expect(await snapshot(), `a rejected request changed the database: ${where}`).to.equal(before);
+          }
+        },
+      );
       try {
         await fc.assert(property, { numRuns: RUNS_PER_ROUTE, interruptAfterTimeLimit: 15_000 });
       } catch (err) {
@@ -145,7 +218,9 @@ describe('fuzz: every documented write route', () => {
       }
     }
     expect(failures, failures.join('\n\n')).to.deep.equal([]);
-    const accepted = Object.entries(tally).filter(([status]) => Number(status) < 300).reduce((n, [, c]) => n + c, 0);
+    const accepted = Object.entries(tally)
+      .filter(([status]) => Number(status) < 300)
+      .reduce((n, [, c]) => n + c, 0);
     expect(accepted, `some generated bodies must get past validation to reach the database: ${JSON.stringify(tally)}`).to.be.greaterThan(0);
   });
 });

@@ -3,8 +3,12 @@ import { startTestApp, type TestApp } from '../support/app';
 
 describe('login rate limit', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp({ LOGIN_RATE_LIMIT: '3' }); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp({ LOGIN_RATE_LIMIT: '3' });
+  });
+  after(async () => {
+    await t.stop();
+  });
   // trust proxy is 'loopback', so X-Forwarded-For from the test client stands for the caller's IP.
   const login = (ip: string, email: string, password: string) =>
     t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });

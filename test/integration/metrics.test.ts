@@ -17,8 +17,12 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe('metrics', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp(); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.stop();
+  });
 
   it('when /metrics is scraped, then Prometheus text carries request durations by route pattern and status, pool and process metrics', async () => {
     const admin = await t.as('admin');
@@ -85,8 +89,16 @@ describe('metrics from real traffic', () => {
       const desk = await t.as('reception');
       const doc = await newDoctor(admin, 1);
       const [p, q] = await newPatients(desk, 2);
-      const appt = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(0) }).expect(201)).body;
-      await desk.post('/api/v1/appointments').send({ patient_id: q, doctor_id: doc.id, date: dayFromToday(0) }).expect(409);
+      const appt = (
+        await desk
+          .post('/api/v1/appointments')
+          .send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(0) })
+          .expect(201)
+      ).body;
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: q, doctor_id: doc.id, date: dayFromToday(0) })
+        .expect(409);
       await desk.post('/api/v1/checkins').send({ appointment_id: appt.id, patient_id: p }).expect(201);
       await desk.post(`/api/v1/doctors/${doc.id}/queue/call-next`).expect(200);
       const text = (await t.http.get('/metrics').expect(200)).text;

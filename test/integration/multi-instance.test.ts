@@ -12,7 +12,9 @@ describe('several instances (SOCKET_ADAPTER=postgres), as separate processes', f
   const today = dayFromToday(0);
 
   before(async () => {
-    [a, b] = await Promise.all([0, 1].map(() => startServerOnTestDb({ SOCKET_ADAPTER: 'postgres', LOG_LEVEL: process.env.MULTI_LOG ?? 'warn' })));
+    [a, b] = await Promise.all(
+      [0, 1].map(() => startServerOnTestDb({ SOCKET_ADAPTER: 'postgres', LOG_LEVEL: process.env.MULTI_LOG ?? 'warn' })),
+    );
     token = await adminToken();
   });
   after(async () => {
@@ -24,7 +26,11 @@ describe('several instances (SOCKET_ADAPTER=postgres), as separate processes', f
     const appts = [];
     for (let i = 0; i < 8; i++) {
       const p = (await api(a.url, token, 'POST', '/api/v1/patients', buildPatient())).body;
-      const res = await api(i % 2 ? b.url : a.url, token, 'POST', '/api/v1/appointments', { patient_id: p.id, doctor_id: doctor.id, date: today });
+      const res = await api(i % 2 ? b.url : a.url, token, 'POST', '/api/v1/appointments', {
+        patient_id: p.id,
+        doctor_id: doctor.id,
+        date: today,
+      });
       expect(res.status).to.equal(201);
       appts.push(res.body);
     }
@@ -38,7 +44,10 @@ describe('several instances (SOCKET_ADAPTER=postgres), as separate processes', f
 
     // Check-ins alternate between instances; B calls the first patient.
     for (let i = 0; i < 6; i++) {
-      const res = await api(i % 2 ? b.url : a.url, token, 'POST', '/api/v1/checkins', { appointment_id: appts[i].id, patient_id: appts[i].patient_id });
+      const res = await api(i % 2 ? b.url : a.url, token, 'POST', '/api/v1/checkins', {
+        appointment_id: appts[i].id,
+        patient_id: appts[i].patient_id,
+      });
       expect(res.status).to.equal(201);
     }
     expect((await api(b.url, token, 'POST', `/api/v1/doctors/${doctor.id}/queue/call-next`)).status).to.equal(200);
@@ -53,7 +62,9 @@ describe('several instances (SOCKET_ADAPTER=postgres), as separate processes', f
     await bGone;
     await Promise.race([shutdownNotice, new Promise((r) => setTimeout(r, 100))]);
     for (let i = 6; i < 8; i++) {
-      expect((await api(a.url, token, 'POST', '/api/v1/checkins', { appointment_id: appts[i].id, patient_id: appts[i].patient_id })).status).to.equal(201);
+      expect(
+        (await api(a.url, token, 'POST', '/api/v1/checkins', { appointment_id: appts[i].id, patient_id: appts[i].patient_id })).status,
+      ).to.equal(201);
     }
     const moved = await connectClient(a.url, screenToken);
     try {
@@ -65,8 +76,11 @@ describe('several instances (SOCKET_ADAPTER=postgres), as separate processes', f
       expect((await api(a.url, token, 'POST', `/api/v1/doctors/${doctor.id}/queue/call-next`)).status).to.equal(200);
       // Events of versions 8–9 may still arrive after the snapshot (the relay moved to A meanwhile): a screen ignores those.
       const fresh = () => after.filter((e) => e.version > snapshot.version);
-      await waitFor(() => fresh().length === 1 && seenA.length === 10, 5000, 'the next event after the move')
-        .catch((err) => { throw new Error(`${err.message}: A saw ${seenA.map((e) => e.version)}, the moved screen saw ${after.map((e) => e.version)}\n${a.output().slice(-3000)}`); });
+      await waitFor(() => fresh().length === 1 && seenA.length === 10, 5000, 'the next event after the move').catch((err) => {
+        throw new Error(
+          `${err.message}: A saw ${seenA.map((e) => e.version)}, the moved screen saw ${after.map((e) => e.version)}\n${a.output().slice(-3000)}`,
+        );
+      });
       expect(fresh()[0].version).to.equal(10);
       expect(seenA.map((e) => e.version)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     } finally {

@@ -5,8 +5,13 @@ import { buildPatient, phoneNumber } from '../support/factories';
 describe('patients API', () => {
   let t: TestApp;
   let api: Agent;
-  before(async () => { t = await startTestApp(); api = await t.as('reception'); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp();
+    api = await t.as('reception');
+  });
+  after(async () => {
+    await t.stop();
+  });
 
   it('when a patient is registered, then 201 with the phone in E.164', async () => {
     const body = buildPatient({ phone: '98765 43210'.replace('98765', `9${phoneNumber().slice(1, 5)}`) });
@@ -21,8 +26,10 @@ describe('patients API', () => {
   it('when the same phone and first name (any case) register again, then 409 PATIENT_EXISTS with the existing id', async () => {
     const body = buildPatient();
     const first = await api.post('/api/v1/patients').send(body).expect(201);
-    const again = await api.post('/api/v1/patients')
-      .send({ ...body, first_name: body.first_name.toUpperCase(), phone: `+91 ${body.phone}` }).expect(409);
+    const again = await api
+      .post('/api/v1/patients')
+      .send({ ...body, first_name: body.first_name.toUpperCase(), phone: `+91 ${body.phone}` })
+      .expect(409);
     expect(again.headers['content-type']).to.match(/^application\/problem\+json/);
     expect(again.body).to.include({ error: 'PATIENT_EXISTS', status: 409, title: 'Conflict' });
     expect(again.body.details).to.deep.equal({ existing_id: first.body.id });
@@ -31,7 +38,10 @@ describe('patients API', () => {
   it('when a family member shares the phone, then they are registered too', async () => {
     const body = buildPatient();
     await api.post('/api/v1/patients').send(body).expect(201);
-    await api.post('/api/v1/patients').send({ ...body, first_name: `${body.first_name}Jr` }).expect(201);
+    await api
+      .post('/api/v1/patients')
+      .send({ ...body, first_name: `${body.first_name}Jr` })
+      .expect(201);
     const found = await api.get('/api/v1/patients').query({ phone: body.phone }).expect(200);
     expect(found.body.total).to.equal(2);
   });
@@ -48,13 +58,18 @@ describe('patients API', () => {
     const res = await api.post('/api/v1/patients').send(body).expect(400);
     expect(res.body.error).to.equal('VALIDATION_ERROR');
     expect(res.body.details).to.deep.equal([{ path: 'body.first_name', message: 'must not contain the NUL character (U+0000)' }]);
-    const [[n]] = await t.app.sequelize.query('SELECT count(*)::int AS n FROM patients WHERE phone LIKE :p', { replacements: { p: `%${body.phone}` } }) as [Array<{ n: number }>, unknown];
+    const [[n]] = (await t.app.sequelize.query('SELECT count(*)::int AS n FROM patients WHERE phone LIKE :p', {
+      replacements: { p: `%${body.phone}` },
+    })) as [Array<{ n: number }>, unknown];
     expect(n.n).to.equal(0);
     expect((await api.get('/api/v1/patients').query({ q: 'Ana\u0000' }).expect(400)).body.details[0].path).to.equal('query.q');
   });
 
   it('when the phone is not a real number, then 400 on body.phone', async () => {
-    const res = await api.post('/api/v1/patients').send(buildPatient({ phone: '12345' })).expect(400);
+    const res = await api
+      .post('/api/v1/patients')
+      .send(buildPatient({ phone: '12345' }))
+      .expect(400);
     expect(res.body.details[0].path).to.equal('body.phone');
   });
 
@@ -76,14 +91,23 @@ describe('patients API', () => {
   it('when a patch would make two patients the same person, then 409', async () => {
     const a = buildPatient();
     await api.post('/api/v1/patients').send(a).expect(201);
-    const b = (await api.post('/api/v1/patients').send(buildPatient({ phone: a.phone })).expect(201)).body;
+    const b = (
+      await api
+        .post('/api/v1/patients')
+        .send(buildPatient({ phone: a.phone }))
+        .expect(201)
+    ).body;
     const res = await api.patch(`/api/v1/patients/${b.id}`).send({ first_name: a.first_name }).expect(409);
     expect(res.body.error).to.equal('PATIENT_EXISTS');
   });
 
   it('when searching by name words, then matches come paginated', async () => {
     const surname = `Zq${Date.now().toString(36)}`;
-    for (let i = 0; i < 3; i++) await api.post('/api/v1/patients').send(buildPatient({ last_name: surname })).expect(201);
+    for (let i = 0; i < 3; i++)
+      await api
+        .post('/api/v1/patients')
+        .send(buildPatient({ last_name: surname }))
+        .expect(201);
     const page1 = await api.get('/api/v1/patients').query({ q: surname.toLowerCase(), limit: 2 }).expect(200);
     expect(page1.body).to.include({ total: 3, limit: 2, offset: 0 });
     expect(page1.body.data).to.have.length(2);
@@ -97,7 +121,10 @@ describe('patients API', () => {
     expect(r415.body.error).to.equal('UNSUPPORTED_MEDIA_TYPE');
     const r400 = await api.post('/api/v1/patients').set('content-type', 'application/json').send('{"first_name":').expect(400);
     expect(r400.body.error).to.equal('MALFORMED_JSON');
-    const r413 = await api.post('/api/v1/patients').send({ ...buildPatient(), last_name: 'x'.repeat(120_000) }).expect(413);
+    const r413 = await api
+      .post('/api/v1/patients')
+      .send({ ...buildPatient(), last_name: 'x'.repeat(120_000) })
+      .expect(413);
     expect(r413.headers['content-type']).to.match(/problem\+json/);
   });
 

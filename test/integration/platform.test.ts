@@ -6,8 +6,12 @@ import { signStaffToken } from '../../server/auth/tokens';
 
 describe('platform: health, docs, errors', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp(); });
-  after(async () => { await t.stop(); });
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.stop();
+  });
 
   it('when /health and /ready are asked, then both answer 200 on a migrated database', async () => {
     expect((await t.http.get('/health').expect(200)).body.status).to.equal('ok');

@@ -14,28 +14,37 @@ describe('check-in queue', () => {
     admin = await t.as('admin');
     desk = await t.as('reception');
   });
-  after(async () => { await t.stop(); });
+  after(async () => {
+    await t.stop();
+  });
 
   /** A doctor with `n` patients booked today; returns the doctor and the appointments (by slot). */
   async function bookedDay(n: number, capacity = Math.max(n, 10)) {
     const doc = await newDoctor(admin, capacity);
     const patients = await newPatients(desk, n);
     const appts = [];
-    for (const p of patients) appts.push((await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: today }).expect(201)).body);
+    for (const p of patients)
+      appts.push((await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: today }).expect(201)).body);
     return { doc, appts };
   }
-  const checkIn = (a: { id: string; patient_id: string }) => desk.post('/api/v1/checkins').send({ appointment_id: a.id, patient_id: a.patient_id });
+  const checkIn = (a: { id: string; patient_id: string }) =>
+    desk.post('/api/v1/checkins').send({ appointment_id: a.id, patient_id: a.patient_id });
 
   it('when 20 patients check in at once, then positions are 1..20, each once, in commit order', async () => {
     const { doc, appts } = await bookedDay(20);
     const answers = await Promise.all(appts.map(checkIn));
     expect(answers.map((a) => a.status)).to.deep.equal(Array(20).fill(201));
     expect(answers.map((a) => a.body.queue_position).sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
-    const [rows] = await t.app.sequelize.query('SELECT position, checked_in_at FROM queue_entries WHERE doctor_id = :d ORDER BY checked_in_at, position', { replacements: { d: doc.id } }) as [Array<{ position: number }>, unknown];
+    const [rows] = (await t.app.sequelize.query(
+      'SELECT position, checked_in_at FROM queue_entries WHERE doctor_id = :d ORDER BY checked_in_at, position',
+      { replacements: { d: doc.id } },
+    )) as [Array<{ position: number }>, unknown];
     expect(rows.map((r) => r.position)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
     const first = answers.find((a) => a.body.queue_position === 1)!.body;
     expect(first.token).to.match(new RegExp(`^${doc.code}-\\d{3}$`));
-    const [[counter]] = await t.app.sequelize.query('SELECT version, next_position FROM queue_counters WHERE doctor_id = :d', { replacements: { d: doc.id } }) as [Array<{ version: string; next_position: number }>, unknown];
+    const [[counter]] = (await t.app.sequelize.query('SELECT version, next_position FROM queue_counters WHERE doctor_id = :d', {
+      replacements: { d: doc.id },
+    })) as [Array<{ version: string; next_position: number }>, unknown];
     expect(counter).to.deep.equal({ version: '20', next_position: 21 });
     const appt = await desk.get(`/api/v1/appointments/${appts[0].id}`).expect(200);
     expect(appt.body.status).to.equal('checked_in');
@@ -45,11 +54,18 @@ describe('check-in queue', () => {
     const { doc, appts } = await bookedDay(3);
     await checkIn(appts[0]).expect(201);
     expect((await checkIn(appts[0]).expect(409)).body.error).to.equal('ALREADY_CHECKED_IN');
-    expect((await desk.post('/api/v1/checkins').send({ appointment_id: appts[1].id, patient_id: appts[2].patient_id }).expect(422)).body.error).to.equal('PATIENT_MISMATCH');
+    expect(
+      (await desk.post('/api/v1/checkins').send({ appointment_id: appts[1].id, patient_id: appts[2].patient_id }).expect(422)).body.error,
+    ).to.equal('PATIENT_MISMATCH');
     await desk.post(`/api/v1/appointments/${appts[1].id}/cancel`).send({}).expect(200);
     expect((await checkIn(appts[1]).expect(409)).body.error).to.equal('APPOINTMENT_CANCELLED');
     const [p] = await newPatients(desk, 1);
-    const tomorrow = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(1) }).expect(201)).body;
+    const tomorrow = (
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(1) })
+        .expect(201)
+    ).body;
     expect((await checkIn(tomorrow).expect(422)).body.error).to.equal('NOT_APPOINTMENT_DAY');
     await desk.post('/api/v1/checkins').send({ appointment_id: '6f1c1d5e-0000-4000-8000-000000000000', patient_id: p }).expect(404);
   });
@@ -74,7 +90,9 @@ describe('check-in queue', () => {
     await desk.post(`/api/v1/queue-entries/${called.queue_entry_id}/recall`).send({}).expect(200);
     await desk.post(`/api/v1/queue-entries/${called.queue_entry_id}/serve`).send({}).expect(200);
     expect((await desk.get(`/api/v1/appointments/${appts[0].id}`)).body.status).to.equal('completed');
-    expect((await desk.post(`/api/v1/queue-entries/${called.queue_entry_id}/serve`).send({}).expect(409)).body.error).to.equal('INVALID_TRANSITION');
+    expect((await desk.post(`/api/v1/queue-entries/${called.queue_entry_id}/serve`).send({}).expect(409)).body.error).to.equal(
+      'INVALID_TRANSITION',
+    );
     await desk.post(`/api/v1/queue-entries/${entries[1].queue_entry_id}/skip`).send({}).expect(200);
     expect((await desk.get(`/api/v1/appointments/${appts[1].id}`)).body.status).to.equal('no_show');
     const requeued = await desk.post(`/api/v1/queue-entries/${entries[1].queue_entry_id}/requeue`).send({}).expect(200);
@@ -85,7 +103,11 @@ describe('check-in queue', () => {
     expect(view.waiting[0].patient.first_name).to.be.a('string');
     expect(view).to.include({ served_count: 1, version: 8, now_serving: null });
     const events = (await desk.get(`/api/v1/doctors/${doc.id}/queue/events`).query({ since_version: 5 }).expect(200)).body;
-    expect(events.events.map((e: { version: number; type: string }) => `${e.version}:${e.type}`)).to.deep.equal(['6:served', '7:skipped', '8:requeued']);
+    expect(events.events.map((e: { version: number; type: string }) => `${e.version}:${e.type}`)).to.deep.equal([
+      '6:served',
+      '7:skipped',
+      '8:requeued',
+    ]);
     await desk.post('/api/v1/queue-entries/6f1c1d5e-0000-4000-8000-000000000000/serve').send({}).expect(404);
   });
 
@@ -95,8 +117,12 @@ describe('check-in queue', () => {
     const res = await desk.post('/api/v1/walk-ins').send({ patient_id: p, doctor_id: doc.id }).expect(201);
     expect(res.body).to.include({ queue_position: 1, date: today, doctor_id: doc.id });
     expect(res.body.appointment).to.include({ slot: 1, status: 'checked_in', is_walk_in: true });
-    expect((await desk.post('/api/v1/walk-ins').send({ patient_id: q, doctor_id: doc.id }).expect(409)).body.error).to.equal('CAPACITY_FULL');
-    const [[c]] = await t.app.sequelize.query('SELECT version FROM queue_counters WHERE doctor_id = :d', { replacements: { d: doc.id } }) as [Array<{ version: string }>, unknown];
+    expect((await desk.post('/api/v1/walk-ins').send({ patient_id: q, doctor_id: doc.id }).expect(409)).body.error).to.equal(
+      'CAPACITY_FULL',
+    );
+    const [[c]] = (await t.app.sequelize.query('SELECT version FROM queue_counters WHERE doctor_id = :d', {
+      replacements: { d: doc.id },
+    })) as [Array<{ version: string }>, unknown];
     expect(c.version).to.equal('1');
   });
 
@@ -104,13 +130,18 @@ describe('check-in queue', () => {
     const doc = await newDoctor(admin, 5);
     const [p] = await newPatients(desk, 1);
     const key = `walkin-${doc.id}`;
-    const [a, b] = await Promise.all([0, 1].map(() => desk.post('/api/v1/walk-ins').set('Idempotency-Key', key).send({ patient_id: p, doctor_id: doc.id })));
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => desk.post('/api/v1/walk-ins').set('Idempotency-Key', key).send({ patient_id: p, doctor_id: doc.id })),
+    );
     expect([a.status, b.status]).to.deep.equal([201, 201]);
     expect(b.body).to.deep.equal(a.body);
     expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed']].filter(Boolean)).to.deep.equal(['true']);
     const again = await desk.post('/api/v1/walk-ins').send({ patient_id: p, doctor_id: doc.id, idempotency_key: key }).expect(201);
     expect(again.body).to.deep.equal(a.body);
-    const [[n]] = await t.app.sequelize.query('SELECT count(*)::int AS appts, (SELECT count(*)::int FROM queue_entries WHERE doctor_id = :d) AS entries FROM appointments WHERE doctor_id = :d', { replacements: { d: doc.id } }) as [Array<{ appts: number; entries: number }>, unknown];
+    const [[n]] = (await t.app.sequelize.query(
+      'SELECT count(*)::int AS appts, (SELECT count(*)::int FROM queue_entries WHERE doctor_id = :d) AS entries FROM appointments WHERE doctor_id = :d',
+      { replacements: { d: doc.id } },
+    )) as [Array<{ appts: number; entries: number }>, unknown];
     expect(n).to.deep.equal({ appts: 1, entries: 1 });
     const [q] = await newPatients(desk, 1);
     const reused = await desk.post('/api/v1/walk-ins').set('Idempotency-Key', key).send({ patient_id: q, doctor_id: doc.id }).expect(422);
@@ -126,7 +157,9 @@ describe('check-in queue', () => {
     const view = (await desk.get(`/api/v1/doctors/${doc.id}/queue`).expect(200)).body;
     expect(view.waiting.map((e: { position: number }) => e.position)).to.deep.equal([2]);
     const events = (await desk.get(`/api/v1/doctors/${doc.id}/queue/events`).query({ since_version: 2 }).expect(200)).body.events;
-    expect(events.map((e: { version: number; type: string; entry: { token: string } }) => `${e.version}:${e.type}:${e.entry.token}`)).to.deep.equal([`3:skipped:${doc.code}-001`]);
+    expect(
+      events.map((e: { version: number; type: string; entry: { token: string } }) => `${e.version}:${e.type}:${e.entry.token}`),
+    ).to.deep.equal([`3:skipped:${doc.code}-001`]);
     const history = (await desk.get(`/api/v1/appointments/${appts[0].id}/history`).expect(200)).body.events;
     expect(history.at(-1)).to.include({ from_status: 'checked_in', to_status: 'no_show', reason: 'left the waiting room' });
     const back = await desk.post(`/api/v1/queue-entries/${first.queue_entry_id}/requeue`).send({}).expect(200);
@@ -149,7 +182,9 @@ describe('live queue over Socket.IO', () => {
     admin = await t.as('admin');
     desk = await t.as('reception');
   });
-  after(async () => { await t.stop(); });
+  after(async () => {
+    await t.stop();
+  });
 
   async function dayWith(n: number) {
     const doc = await newDoctor(admin, Math.max(n, 10));
@@ -163,7 +198,8 @@ describe('live queue over Socket.IO', () => {
     }
     return { doc, patients, appts };
   }
-  const checkIn = (a: { id: string; patient_id: string }) => desk.post('/api/v1/checkins').send({ appointment_id: a.id, patient_id: a.patient_id }).expect(201);
+  const checkIn = (a: { id: string; patient_id: string }) =>
+    desk.post('/api/v1/checkins').send({ appointment_id: a.id, patient_id: a.patient_id }).expect(201);
 
   it('when a screen subscribes, then it gets every event of its room in version order and none of another room', async () => {
     const a = await dayWith(4);
@@ -251,17 +287,26 @@ describe('live queue over Socket.IO', () => {
       const events = collect(client);
       adapter.broadcast = function (this: unknown, ...args: unknown[]) {
         const event = (args[0] as { data?: unknown[] }).data?.[0];
-        if (event === 'queue:updated' && failures < 5) { failures++; throw new Error('adapter down'); }
+        if (event === 'queue:updated' && failures < 5) {
+          failures++;
+          throw new Error('adapter down');
+        }
         return real.apply(this, args);
       };
       await checkIn(appts[0]);
       await checkIn(appts[1]);
       await waitFor(() => failures >= 1, 3000, 'a failed send');
-      const [[row]] = await t.app.sequelize.query('SELECT count(*)::int AS n FROM queue_events WHERE doctor_id = :d AND published_at IS NULL', { replacements: { d: doc.id } }) as [Array<{ n: number }>, unknown];
+      const [[row]] = (await t.app.sequelize.query(
+        'SELECT count(*)::int AS n FROM queue_events WHERE doctor_id = :d AND published_at IS NULL',
+        { replacements: { d: doc.id } },
+      )) as [Array<{ n: number }>, unknown];
       expect(row.n, 'not marked published while unsent').to.be.greaterThan(0);
       await waitFor(() => events.length >= 2, 5000, 'both events after the adapter recovers');
       expect(events.map((e) => e.version)).to.deep.equal([1, 2]);
-      const [[after]] = await t.app.sequelize.query('SELECT count(*)::int AS n FROM queue_events WHERE doctor_id = :d AND published_at IS NULL', { replacements: { d: doc.id } }) as [Array<{ n: number }>, unknown];
+      const [[after]] = (await t.app.sequelize.query(
+        'SELECT count(*)::int AS n FROM queue_events WHERE doctor_id = :d AND published_at IS NULL',
+        { replacements: { d: doc.id } },
+      )) as [Array<{ n: number }>, unknown];
       expect(after.n).to.equal(0);
     } finally {
       adapter.broadcast = real;
@@ -321,9 +366,22 @@ describe('request id end to end', () => {
       const desk = await t.as('reception');
       const doc = await newDoctor(admin);
       const [p] = await newPatients(desk, 1);
-      const appt = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(0) }).expect(201)).body;
-      await desk.post('/api/v1/checkins').set('X-Request-Id', 'desk-3-checkin-42').send({ appointment_id: appt.id, patient_id: p }).expect(201);
-      await waitFor(() => t.logs.lines.some((l) => l.includes('queue:updated emitted') && l.includes('desk-3-checkin-42')), 3000, 'the emit log line');
+      const appt = (
+        await desk
+          .post('/api/v1/appointments')
+          .send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(0) })
+          .expect(201)
+      ).body;
+      await desk
+        .post('/api/v1/checkins')
+        .set('X-Request-Id', 'desk-3-checkin-42')
+        .send({ appointment_id: appt.id, patient_id: p })
+        .expect(201);
+      await waitFor(
+        () => t.logs.lines.some((l) => l.includes('queue:updated emitted') && l.includes('desk-3-checkin-42')),
+        3000,
+        'the emit log line',
+      );
       const line = JSON.parse(t.logs.lines.find((l) => l.includes('queue:updated emitted') && l.includes('desk-3-checkin-42'))!);
       expect(line).to.include({ doctor_id: doc.id, version: 1, type: 'checked_in' });
     } finally {

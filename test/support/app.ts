@@ -5,10 +5,7 @@ import { loadConfig, type Config } from '../../server/core/config';
 import { createLogger } from '../../server/core/logger';
 import { createApp, type App, type CreateAppOptions } from '../../server/app';
 import { testDatabaseUrl } from './hooks';
-import { createUser } from '../../server/users/users.service';
 import { signStaffToken } from '../../server/auth/tokens';
-import { mintDisplayToken } from '../../server/display-tokens/display-tokens.service';
-import { Doctor } from '../../server/doctors/doctor.model';
 import { buildDoctor } from './factories';
 
 /** A winston transport that keeps every log line (as the JSON it would print) in memory. */
@@ -56,32 +53,52 @@ export interface TestApp {
 }
 
 /** A test account: its id, e-mail, password and a signed access token. */
-export interface TestAccount { id: string; email: string; password: string; token: string; doctor_id: string | null }
+export interface TestAccount {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+  doctor_id: string | null;
+}
 
 function agentWith(http: ReturnType<typeof supertest>, headers: Record<string, string>): Agent {
-  const wrap = (t: supertest.Test) => { for (const [k, v] of Object.entries(headers)) t.set(k, v); return t; };
+  const wrap = (t: supertest.Test) => {
+    for (const [k, v] of Object.entries(headers)) t.set(k, v);
+    return t;
+  };
   return {
-    get: (p) => wrap(http.get(p)), post: (p) => wrap(http.post(p)), patch: (p) => wrap(http.patch(p)),
-    put: (p) => wrap(http.put(p)), delete: (p) => wrap(http.delete(p)),
+    get: (p) => wrap(http.get(p)),
+    post: (p) => wrap(http.post(p)),
+    patch: (p) => wrap(http.patch(p)),
+    put: (p) => wrap(http.put(p)),
+    delete: (p) => wrap(http.delete(p)),
   };
 }
 
 /**
  * Starts the real app on a random port against this run's test database. `env` overrides settings
- * (strings, as in the environment). Models are bound to the newest app, so run one app at a time.
+ * (strings, as in the environment). Several apps may run at once (each has its own Sequelize instance).
  */
-export async function startTestApp(env: Record<string, string> = {}, options: Pick<CreateAppOptions, 'suppressAfterCommitPublish'> = {}): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'info', DATABASE_URL: testDatabaseUrl(), JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789', ...env });
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: Pick<CreateAppOptions, 'suppressAfterCommitPublish'> = {},
+): Promise<TestApp> {
+  const config = loadConfig({
+    LOG_LEVEL: 'info',
+    DATABASE_URL: testDatabaseUrl(),
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    ...env,
+  });
   const logs = new MemoryTransport();
   const app = createApp(config, { logger: createLogger(config.logLevel, [logs]), migrate: false, bootstrap: false, ...options });
   const port = await app.start(0);
   const http = supertest(app.server);
   const accounts = new Map<string, Promise<TestAccount>>();
   const makeAccount = async (role: TestRole, doctorId?: string): Promise<TestAccount> => {
-    const doctor_id = role === 'doctor' ? doctorId ?? (await Doctor.create(buildDoctor())).id : null;
+    const doctor_id = role === 'doctor' ? (doctorId ?? (await app.ctx.doctors.create(buildDoctor())).id) : null;
     const email = `${role}-${randomBytes(6).toString('hex')}@test.clinic`;
     const password = randomBytes(18).toString('base64url');
-    const user = await createUser({ email, password, role, doctor_id });
+    const user = await app.ctx.users.create({ email, password, role, doctor_id });
     const { access_token } = await signStaffToken(config.jwtSecret!, user.id, role, config.jwtTtlSeconds);
     return { id: user.id, email, password, token: access_token, doctor_id };
   };
@@ -92,10 +109,16 @@ export async function startTestApp(env: Record<string, string> = {}, options: Pi
   };
   const withToken = (token: string) => agentWith(http, { Authorization: `Bearer ${token}` });
   return {
-    app, http, baseUrl: `http://127.0.0.1:${port}`, port, logs, config,
+    app,
+    http,
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    logs,
+    config,
     account,
     as: async (role, doctorId) => withToken((await account(role, doctorId)).token),
-    screenToken: async (doctorIds) => (await mintDisplayToken({ label: 'test screen', doctor_ids: doctorIds }, (await account('admin')).id)).token,
+    screenToken: async (doctorIds) =>
+      (await app.ctx.displayTokens.mint({ label: 'test screen', doctor_ids: doctorIds }, (await account('admin')).id)).token,
     withToken,
     stop: () => app.stop(),
   };

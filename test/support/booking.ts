@@ -3,7 +3,12 @@ import { buildDoctor, buildPatient } from './factories';
 
 /** Creates a doctor who works every day (so any date is bookable) with the given default capacity. */
 export async function newDoctor(admin: Agent, capacity = 10, extra: Record<string, unknown> = {}): Promise<{ id: string; code: string }> {
-  return (await admin.post('/api/v1/doctors').send(buildDoctor({ default_daily_capacity: capacity, working_days: [1, 2, 3, 4, 5, 6, 7], ...extra })).expect(201)).body;
+  return (
+    await admin
+      .post('/api/v1/doctors')
+      .send(buildDoctor({ default_daily_capacity: capacity, working_days: [1, 2, 3, 4, 5, 6, 7], ...extra }))
+      .expect(201)
+  ).body;
 }
 
 /** Registers `n` patients; returns their ids. */

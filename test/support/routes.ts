@@ -1,14 +1,17 @@
 import type { Router } from 'express';
 import type { App } from '../../server/app';
-import { apiRouters, publicApiRouters } from '../../server/routes';
-import { healthRouter } from '../../server/health/health.routes';
-import { metricsRouter } from '../../server/metrics/metrics.routes';
-import { displayRouter } from '../../server/display/display.routes';
-import { consoleRouter } from '../../server/console/console.routes';
+import { apiRouters, publicApiRouters, rootRouters } from '../../server/routes';
 
-export interface RouteInfo { method: string; path: string; openapiPath: string }
+export interface RouteInfo {
+  method: string;
+  path: string;
+  openapiPath: string;
+}
 
-/** Every route the app registers (health, metrics, the display and console pages, public and authenticated `/api/v1` features), read from the Express routers themselves. */
+/**
+ * Every route the app registers (health, metrics, the display and console pages, public and authenticated `/api/v1`
+ * features), read from the Express routers themselves.
+ */
 export function registeredRoutes(app: App): RouteInfo[] {
   const out: RouteInfo[] = [];
   const walk = (router: Router, prefix: string) => {
@@ -20,10 +23,7 @@ export function registeredRoutes(app: App): RouteInfo[] {
       }
     }
   };
-  walk(healthRouter(app.ctx), '');
-  walk(metricsRouter(app.ctx), '');
-  walk(displayRouter(app.ctx), '');
-  walk(consoleRouter(app.ctx), '');
+  for (const make of rootRouters) walk(make(app.ctx), '');
   for (const make of [...publicApiRouters, ...apiRouters]) walk(make(app.ctx), '/api/v1');
   return out;
 }

@@ -1,11 +1,22 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, QueueSubscribeResult, QueueUpdatedEvent, ServerToClientEvents } from '../../server/queue/queue.events';
+import type {
+  Ack,
+  ClientToServerEvents,
+  QueueSubscribeResult,
+  QueueUpdatedEvent,
+  ServerToClientEvents,
+} from '../../server/live/live.events';
 
 export type QueueClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Connects a Socket.IO client (WebSocket only) with `auth: {token}` and waits until it is connected. */
 export async function connectClient(baseUrl: string, token?: string): Promise<QueueClient> {
-  const socket: QueueClient = connect(baseUrl, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+  const socket: QueueClient = connect(baseUrl, {
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (err) => reject(err));

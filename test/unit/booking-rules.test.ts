@@ -1,16 +1,36 @@
 import { expect } from 'chai';
-import { assertBookable, effectiveCapacity } from '../../server/appointments/booking.rules';
+import { assertBookable } from '../../server/appointments/booking.rules';
+import { doctorDayPlan } from '../../server/doctor-days/doctor-day.rules';
+import { planInputsOf, type BookingContextRow } from '../../server/doctor-days/doctor-day.repository';
 import { canTransition, TRANSITIONS } from '../../server/appointments/appointment-status';
 import { fingerprint, pickIdempotencyKey } from '../../server/appointments/idempotency';
-import type { BookingContextRow } from '../../server/appointments/doctor-day.sql';
 
 const ctx = (o: Partial<BookingContextRow> = {}): BookingContextRow => ({
-  doctor_exists: true, is_active: true, code: 'DR_A', default_daily_capacity: 10, working_days: [1, 2, 3, 4, 5],
-  av_is_present: null, av_capacity: null, cap_capacity: null, cap_booked: null, patient_exists: true,
-  existing_id: null, idem_fingerprint: null, idem_status: null, idem_body: null, ...o,
+  doctor_exists: true,
+  is_active: true,
+  code: 'DR_A',
+  default_daily_capacity: 10,
+  working_days: [1, 2, 3, 4, 5],
+  av_is_present: null,
+  av_capacity: null,
+  cap_capacity: null,
+  cap_booked: null,
+  patient_exists: true,
+  existing_id: null,
+  idem_fingerprint: null,
+  idem_status: null,
+  idem_body: null,
+  ...o,
 });
 const window = { today: '2030-01-07', horizonDays: 90 };
-const code = (fn: () => void) => { try { fn(); return 'ok'; } catch (e) { return (e as { code: string }).code; } };
+const code = (fn: () => void) => {
+  try {
+    fn();
+    return 'ok';
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+};
 
 describe('booking rules', () => {
   it('when the day is a working day within the window, then it is bookable', () => {
@@ -28,15 +48,24 @@ describe('booking rules', () => {
     expect(code(() => assertBookable(ctx({ patient_exists: false }), '2030-01-08', window))).to.equal('PATIENT_NOT_FOUND');
   });
   it('when the day overrides capacity, then the override wins over the default', () => {
+    const effectiveCapacity = (c: BookingContextRow) => doctorDayPlan(planInputsOf(c), '2030-01-07').capacity;
     expect(effectiveCapacity(ctx())).to.equal(10);
-    expect(effectiveCapacity(ctx({ av_capacity: 3 }))).to.equal(3);
+    expect(effectiveCapacity(ctx({ av_is_present: true, av_capacity: 3 }))).to.equal(3);
   });
 });
 
 describe('appointment status machine', () => {
   it('when moves follow the machine, then they are legal; all others are not', () => {
-    const legal = Object.entries(TRANSITIONS).flatMap(([from, tos]) => tos.map((to) => `${from}->${to}`)).sort();
-    expect(legal).to.deep.equal(['booked->cancelled', 'booked->checked_in', 'booked->no_show', 'checked_in->completed', 'checked_in->no_show']);
+    const legal = Object.entries(TRANSITIONS)
+      .flatMap(([from, tos]) => tos.map((to) => `${from}->${to}`))
+      .sort();
+    expect(legal).to.deep.equal([
+      'booked->cancelled',
+      'booked->checked_in',
+      'booked->no_show',
+      'checked_in->completed',
+      'checked_in->no_show',
+    ]);
     expect(canTransition('completed', 'cancelled')).to.equal(false);
     expect(canTransition('cancelled', 'booked')).to.equal(false);
   });

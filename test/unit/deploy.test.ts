@@ -8,31 +8,39 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 
 interface Service {
-  image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; volumes?: string[];
-  depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[] | string; interval?: string };
+  image?: string;
+  build?: unknown;
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] | string; interval?: string };
 }
 
 describe('deployment files', () => {
   describe('docker-compose.yml', () => {
-    const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, Service>;
+      volumes: Record<string, unknown>;
+    };
     const { services } = compose;
 
     it('when parsed, then it has PostgreSQL 17, two app replicas and a proxy', () => {
       expect(services).to.include.keys('db', 'app', 'app2', 'proxy');
-      expect(services.db!.image).to.match(/^postgres:17(\b|$)/);
-      expect(services.proxy!.image).to.match(/^nginx:/);
-      for (const name of ['app', 'app2']) expect(services[name]!.build, `${name} builds the Dockerfile`).to.equal('.');
+      expect(services.db.image).to.match(/^postgres:17(\b|$)/);
+      expect(services.proxy.image).to.match(/^nginx:/);
+      for (const name of ['app', 'app2']) expect(services[name].build, `${name} builds the Dockerfile`).to.equal('.');
     });
 
     it('when parsed, then the database keeps its data in a named volume and has a pg_isready health check', () => {
       expect(compose.volumes).to.have.property('pgdata');
-      expect(services.db!.volumes).to.include('pgdata:/var/lib/postgresql/data');
-      expect(JSON.stringify(services.db!.healthcheck!.test)).to.include('pg_isready');
+      expect(services.db.volumes).to.include('pgdata:/var/lib/postgresql/data');
+      expect(JSON.stringify(services.db.healthcheck!.test)).to.include('pg_isready');
     });
 
     it('when parsed, then each app waits for a healthy database, fans Socket.IO out through PostgreSQL and is checked on /ready', () => {
       for (const name of ['app', 'app2']) {
-        const app = services[name]!;
+        const app = services[name];
         expect(app.depends_on, name).to.deep.include({ db: { condition: 'service_healthy' } });
         expect(app.environment, name).to.include({ SOCKET_ADAPTER: 'postgres', PORT: '3000', TRUST_PROXY: 'loopback,uniquelocal' });
         expect(app.environment!.DATABASE_URL, name).to.match(/^postgres:\/\/[^@]+@db:5432\/clinic$/);
@@ -43,9 +51,9 @@ describe('deployment files', () => {
     });
 
     it('when parsed, then only the proxy publishes a port and it waits for healthy apps', () => {
-      expect(services.proxy!.ports).to.deep.equal(['8080:80']);
-      expect(services.proxy!.depends_on).to.deep.equal({ app: { condition: 'service_healthy' }, app2: { condition: 'service_healthy' } });
-      expect(services.proxy!.volumes!.some((v) => v.startsWith('./deploy/nginx.conf:'))).to.equal(true);
+      expect(services.proxy.ports).to.deep.equal(['8080:80']);
+      expect(services.proxy.depends_on).to.deep.equal({ app: { condition: 'service_healthy' }, app2: { condition: 'service_healthy' } });
+      expect(services.proxy.volumes!.some((v) => v.startsWith('./deploy/nginx.conf:'))).to.equal(true);
     });
   });
 

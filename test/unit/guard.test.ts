@@ -5,13 +5,21 @@ import { allow, allowPublicQueue, assertDoctorScope } from '../../server/auth/gu
 
 const D1 = '11111111-1111-4111-8111-111111111111';
 const D2 = '22222222-2222-4222-8222-222222222222';
-const user = (role: 'admin' | 'reception' | 'doctor', doctor_id: string | null = null): Actor => ({ type: 'user', id: 'u', role, doctor_id, email: 'x@y.z' });
+const user = (role: 'admin' | 'reception' | 'doctor', doctor_id: string | null = null): Actor => ({
+  type: 'user',
+  id: 'u',
+  role,
+  doctor_id,
+  email: 'x@y.z',
+});
 const screen: Actor = { type: 'screen', id: 's', doctor_ids: [D1] };
 
 /** Runs a guard on a fake request; returns the status of the error it passed on, or 'next'. */
 function run(guard: ReturnType<typeof allow>, actor: Actor | undefined, params: Record<string, string> = {}): number | 'next' {
   let out: number | 'next' = 'next';
-  guard({ actor, params } as unknown as Request, {} as never, (err?: unknown) => { if (err) out = (err as { status: number }).status; });
+  guard({ actor, params } as unknown as Request, {} as never, (err?: unknown) => {
+    if (err) out = (err as { status: number }).status;
+  });
   return out;
 }
 
@@ -37,6 +45,8 @@ describe('route guards', () => {
   it('when a doctor acts on another doctor, then FORBIDDEN_DOCTOR; own doctor and other roles pass', () => {
     expect(() => assertDoctorScope(user('doctor', D1), D1)).not.to.throw();
     expect(() => assertDoctorScope(user('reception'), D2)).not.to.throw();
-    expect(() => assertDoctorScope(user('doctor', D1), D2)).to.throw().with.property('code', 'FORBIDDEN_DOCTOR');
+    expect(() => assertDoctorScope(user('doctor', D1), D2))
+      .to.throw()
+      .with.property('code', 'FORBIDDEN_DOCTOR');
   });
 });

@@ -13,14 +13,35 @@ function fakeRepo(): PatientRepository & { rows: PatientDto[] } {
       const dup = rows.find((r) => key(r.phone, r.first_name) === key(p.phone, p.first_name));
       if (dup) return { duplicateOf: dup.id };
       const now = new Date().toISOString();
-      const row = { id: `id${rows.length + 1}`, first_name: p.first_name, last_name: p.last_name ?? null, age: p.age ?? null, phone: p.phone, email: p.email ?? null, created_at: now, updated_at: now };
+      const row = {
+        id: `id${rows.length + 1}`,
+        first_name: p.first_name,
+        last_name: p.last_name ?? null,
+        age: p.age ?? null,
+        phone: p.phone,
+        email: p.email ?? null,
+        created_at: now,
+        updated_at: now,
+      };
       rows.push(row);
       return row;
     },
-    async findById(id) { return rows.find((r) => r.id === id) ?? null; },
-    async findByPhoneAndFirstName(phone, first) { return rows.find((r) => key(r.phone, r.first_name) === key(phone, first)) ?? null; },
-    async update() { return null; },
-    async search({ phone }) { const m = rows.filter((r) => !phone || r.phone === phone); return { rows: m, total: m.length }; },
+    async findById(id) {
+      return rows.find((r) => r.id === id) ?? null;
+    },
+    async findByPhoneAndFirstName(phone, first) {
+      return rows.find((r) => key(r.phone, r.first_name) === key(phone, first)) ?? null;
+    },
+    async update() {
+      return null;
+    },
+    async search({ phone }) {
+      const m = rows.filter((r) => !phone || r.phone === phone);
+      return { rows: m, total: m.length };
+    },
+    async doctorHasPatient() {
+      return false;
+    },
   };
 }
 

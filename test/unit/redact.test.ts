@@ -12,6 +12,8 @@ describe('redact', () => {
   });
 
   it('when a value is a bare UUID (a request or row id), then it is kept even if its digits look like a phone', () => {
-    expect(redact({ request_id: 'f5c47285-27cf-4422-9714-237c3d713f0a' })).to.deep.equal({ request_id: 'f5c47285-27cf-4422-9714-237c3d713f0a' });
+    expect(redact({ request_id: 'f5c47285-27cf-4422-9714-237c3d713f0a' })).to.deep.equal({
+      request_id: 'f5c47285-27cf-4422-9714-237c3d713f0a',
+    });
   });
 });

@@ -1,7 +1,7 @@
 /*
  * Waiting-room screen. No framework, no build step; loaded after /socket.io/socket.io.js.
  *
- * Protocol (server/queue/queue.events.ts): connect with the screen token from the URL fragment in the
+ * Protocol (server/live/live.events.ts): connect with the screen token from the URL fragment in the
  * handshake `auth`, `queue:subscribe {doctor_id}` per doctor (the ack carries a public snapshot), then
  * apply `queue:updated` by version: last+1 → apply its snapshot, ≤ last → duplicate, gap → re-subscribe.
  * A heartbeat with a newer version, a reconnect or a new clinic day also re-subscribe.
@@ -19,7 +19,9 @@
   var UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   var body = document.body;
-  var byTestId = function (id) { return document.querySelector('[data-testid="' + id + '"]'); };
+  var byTestId = function (id) {
+    return document.querySelector('[data-testid="' + id + '"]');
+  };
   var ui = {
     banner: byTestId('offline-banner'),
     panels: byTestId('panels'),
@@ -63,7 +65,10 @@
   function setPageState(state) {
     body.setAttribute('data-state', state);
     ui.banner.hidden = state !== 'offline';
-    if (state === 'offline') panelOrder.forEach(function (id) { setStale(panels[id], true); });
+    if (state === 'offline')
+      panelOrder.forEach(function (id) {
+        setStale(panels[id], true);
+      });
   }
 
   function showError(title, text) {
@@ -97,11 +102,26 @@
     root.setAttribute('data-testid', 'panel-' + id);
     root.setAttribute('data-doctor-id', id);
     var panel = {
-      id: id, root: root,
-      name: part('doctor-name', 'doctor-name'), now: part('now-calling', 'now-calling'), tokenBox: part('token-box'),
-      next: part('next-list', 'next-list'), more: part('more', 'next-more'), stale: part('stale', 'stale'), message: part('message', 'panel-message'),
-      snapshot: null, date: null, version: -1, generation: 0, syncing: false, buffered: [], lastHeardAt: 0,
-      calledKey: null, highlightTimer: null, retryTimer: null, lastDaySwitchAt: 0,
+      id: id,
+      root: root,
+      name: part('doctor-name', 'doctor-name'),
+      now: part('now-calling', 'now-calling'),
+      tokenBox: part('token-box'),
+      next: part('next-list', 'next-list'),
+      more: part('more', 'next-more'),
+      stale: part('stale', 'stale'),
+      message: part('message', 'panel-message'),
+      snapshot: null,
+      date: null,
+      version: -1,
+      generation: 0,
+      syncing: false,
+      buffered: [],
+      lastHeardAt: 0,
+      calledKey: null,
+      highlightTimer: null,
+      retryTimer: null,
+      lastDaySwitchAt: 0,
     };
     ui.panels.appendChild(root);
     return panel;
@@ -161,10 +181,16 @@
 
   function fitPanel(panel) {
     panel.now.classList.remove('panel__token--wrap');
-    fitText(panel.now, panel.tokenBox, function () { panel.now.classList.add('panel__token--wrap'); return true; });
+    fitText(panel.now, panel.tokenBox, function () {
+      panel.now.classList.add('panel__token--wrap');
+      return true;
+    });
     Array.prototype.forEach.call(panel.next.querySelectorAll('.next-list__item'), function (li) {
       li.classList.remove('next-list__item--wide');
-      fitText(li.firstElementChild, li, function () { li.classList.add('next-list__item--wide'); return true; });
+      fitText(li.firstElementChild, li, function () {
+        li.classList.add('next-list__item--wide');
+        return true;
+      });
     });
   }
 
@@ -220,13 +246,17 @@
       panel.buffered = [];
       if (err || !res) {
         if (panel.snapshot) setStale(panel, true);
-        panel.retryTimer = setTimeout(function () { subscribe(panel); }, RESUBSCRIBE_DELAY_MS);
+        panel.retryTimer = setTimeout(function () {
+          subscribe(panel);
+        }, RESUBSCRIBE_DELAY_MS);
         return;
       }
       if (res.error && res.error.code === 'SERVICE_UNAVAILABLE' && panel.snapshot) {
         // The server is up but cannot read the queue (database outage): keep the last state, say it is not live, retry.
         setStale(panel, true);
-        panel.retryTimer = setTimeout(function () { subscribe(panel); }, RESUBSCRIBE_DELAY_MS);
+        panel.retryTimer = setTimeout(function () {
+          subscribe(panel);
+        }, RESUBSCRIBE_DELAY_MS);
         return;
       }
       if (res.error) {
@@ -255,7 +285,10 @@
     var panel = e && panels[e.doctor_id];
     if (!panel) return;
     panel.lastHeardAt = Date.now();
-    if (panel.syncing) { panel.buffered.push(e); return; }
+    if (panel.syncing) {
+      panel.buffered.push(e);
+      return;
+    }
     if (!panel.snapshot || e.date !== panel.date) return;
     if (e.version <= panel.version) return;
     if (e.version === panel.version + 1 && e.snapshot) applySnapshot(panel, e.snapshot, e);
@@ -272,28 +305,41 @@
   // ---------- connection ----------
 
   function connect(token) {
-    /* global io */
     socket = io({ auth: { token: token }, reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
     socket.on('connect', function () {
       clearTimeout(refusedTimer);
       hideError();
       setPageState('live');
-      panelOrder.forEach(function (id) { subscribe(panels[id]); });
+      panelOrder.forEach(function (id) {
+        subscribe(panels[id]);
+      });
     });
     socket.on('disconnect', function (reason) {
       setPageState('offline');
       // The server dropped us on purpose: Socket.IO will not retry by itself, but a screen must.
-      if (reason === 'io server disconnect') setTimeout(function () { socket.connect(); }, RESUBSCRIBE_DELAY_MS);
+      if (reason === 'io server disconnect')
+        setTimeout(function () {
+          socket.connect();
+        }, RESUBSCRIBE_DELAY_MS);
     });
     socket.on('connect_error', function (err) {
-      if (socket.active) { setPageState('offline'); return; } // temporary: Socket.IO keeps retrying
+      if (socket.active) {
+        setPageState('offline');
+        return;
+      } // temporary: Socket.IO keeps retrying
       var code = err && err.data && err.data.code ? ' (' + err.data.code + ')' : '';
-      showError('This screen\u2019s token was refused' + code,
-        'Ask a clinic administrator for a new screen link. Retrying in ' + REFUSED_RETRY_MS / 1000 + ' seconds.');
+      showError(
+        'This screen\u2019s token was refused' + code,
+        'Ask a clinic administrator for a new screen link. Retrying in ' + REFUSED_RETRY_MS / 1000 + ' seconds.',
+      );
       clearTimeout(refusedTimer);
-      refusedTimer = setTimeout(function () { socket.connect(); }, REFUSED_RETRY_MS);
+      refusedTimer = setTimeout(function () {
+        socket.connect();
+      }, REFUSED_RETRY_MS);
     });
-    socket.on('server:shutdown', function () { setPageState('offline'); });
+    socket.on('server:shutdown', function () {
+      setPageState('offline');
+    });
     socket.on('queue:updated', onUpdated);
     socket.on('queue:heartbeat', onHeartbeat);
   }
@@ -333,7 +379,9 @@
     }
   }
 
-  function clinicNow() { return new Date(Date.now() + serverOffsetMs); }
+  function clinicNow() {
+    return new Date(Date.now() + serverOffsetMs);
+  }
 
   function clinicDay() {
     return dayFmt ? dayFmt.format(clinicNow()) : null; // en-CA formats as YYYY-MM-DD
@@ -350,7 +398,9 @@
 
   var audioCtx = null;
 
-  function soundOn() { return !!audioCtx && audioCtx.state === 'running'; }
+  function soundOn() {
+    return !!audioCtx && audioCtx.state === 'running';
+  }
 
   function updateSoundHint() {
     ui.soundHint.hidden = soundOn();
@@ -360,7 +410,12 @@
   function initAudio() {
     var AC = window.AudioContext || window.webkitAudioContext;
     if (!AC) return;
-    try { audioCtx = new AC(); } catch (e) { audioCtx = null; return; }
+    try {
+      audioCtx = new AC();
+    } catch (e) {
+      audioCtx = null;
+      return;
+    }
     // Kiosk browsers started with an autoplay policy need no tap: the context is already running.
     audioCtx.onstatechange = updateSoundHint;
     updateSoundHint();
@@ -369,7 +424,13 @@
   function enableSound() {
     if (!audioCtx) initAudio();
     if (!audioCtx || soundOn()) return;
-    audioCtx.resume().then(function () { updateSoundHint(); chime(0.15); }, function () {});
+    audioCtx.resume().then(
+      function () {
+        updateSoundHint();
+        chime(0.15);
+      },
+      function () {},
+    );
   }
 
   function note(freq, start, duration, volume) {
@@ -389,7 +450,7 @@
     if (!soundOn()) return;
     var v = volume || 0.5;
     var t = audioCtx.currentTime + 0.01;
-    note(1318.5, t, 0.7, v);        // E6
+    note(1318.5, t, 0.7, v); // E6
     note(1046.5, t + 0.45, 0.9, v); // C6
   }
 
@@ -398,9 +459,13 @@
   function start() {
     var token = readToken();
     var ids = readDoctorIds();
-    var badIds = ids.filter(function (id) { return !UUID_RE.test(id); });
+    var badIds = ids.filter(function (id) {
+      return !UUID_RE.test(id);
+    });
     // A new link typed into the same tab changes only the fragment: start over with it.
-    window.addEventListener('hashchange', function () { location.reload(); });
+    window.addEventListener('hashchange', function () {
+      location.reload();
+    });
     ['pointerdown', 'keydown', 'touchstart'].forEach(function (type) {
       document.addEventListener(type, enableSound, { capture: true, passive: true });
     });
@@ -411,9 +476,15 @@
     }
     ui.panels.style.setProperty('--cols', String(ids.length));
     ui.panels.setAttribute('data-cols', String(ids.length));
-    ids.forEach(function (id) { panelOrder.push(id); panels[id] = createPanel(id); });
+    ids.forEach(function (id) {
+      panelOrder.push(id);
+      panels[id] = createPanel(id);
+    });
     if (!token) {
-      showError('No screen token', 'Open this page with the full screen link (it ends with #token=\u2026). Ask a clinic administrator for one.');
+      showError(
+        'No screen token',
+        'Open this page with the full screen link (it ends with #token=\u2026). Ask a clinic administrator for one.',
+      );
       return;
     }
     if (typeof window.io !== 'function') {
@@ -423,7 +494,11 @@
     connect(token);
     setInterval(tickClock, 1000);
     setInterval(watchdog, 10000);
-    window.addEventListener('resize', function () { panelOrder.forEach(function (id) { if (panels[id].snapshot) fitPanel(panels[id]); }); });
+    window.addEventListener('resize', function () {
+      panelOrder.forEach(function (id) {
+        if (panels[id].snapshot) fitPanel(panels[id]);
+      });
+    });
   }
 
   start();

@@ -4,7 +4,7 @@
  * the server's words and are shown as they are.
  */
 export default {
-  'locale': 'en-GB',
+  locale: 'en-GB',
 
   'app.title': 'Front desk',
   'app.loading': 'Loading…',

@@ -20,10 +20,14 @@ function App() {
     setNotice(message || '');
     setSession(null);
   };
-  const api = useMemo(() => createApi({
-    getToken: () => sessionRef.current && sessionRef.current.token,
-    onUnauthorized: () => logout(t('login.expired')),
-  }), []);
+  const api = useMemo(
+    () =>
+      createApi({
+        getToken: () => sessionRef.current && sessionRef.current.token,
+        onUnauthorized: () => logout(t('login.expired')),
+      }),
+    [],
+  );
 
   // A shift-long token expires on its own: go back to the login form then, not at the next failed click.
   useEffect(() => {
@@ -32,7 +36,15 @@ function App() {
     return () => clearTimeout(timer);
   }, [session]);
 
-  if (!session) return html`<${Login} api=${api} notice=${notice} onLogin=${(s) => { setNotice(''); setSession(s); }} />`;
+  if (!session)
+    return html`<${Login}
+      api=${api}
+      notice=${notice}
+      onLogin=${(s) => {
+        setNotice('');
+        setSession(s);
+      }}
+    />`;
   return html`<${Shell} key=${session.token} session=${session} api=${api} onLogout=${logout} />`;
 }
 

@@ -39,8 +39,7 @@ export function ErrorText({ error, id, testid }) {
 export function Field({ label, id, error, children, hint }) {
   return html`<div class="field">
     <label for=${id}>${label}</label>
-    ${children}
-    ${hint && html`<small class="hint" id=${id + '-hint'}>${hint}</small>`}
+    ${children} ${hint && html`<small class="hint" id=${id + '-hint'}>${hint}</small>`}
     ${error && html`<small class="error" role="alert" id=${id + '-error'}>${error}</small>`}
   </div>`;
 }
@@ -53,7 +52,9 @@ export function fieldErrors(error) {
   const out = {};
   if (!error || error.code !== 'VALIDATION_ERROR' || !Array.isArray(error.details)) return out;
   for (const d of error.details) {
-    const name = String(d.path || '').split('.').pop();
+    const name = String(d.path || '')
+      .split('.')
+      .pop();
     if (name && !out[name]) out[name] = d.message;
   }
   return out;

@@ -38,7 +38,12 @@ export function createApi({ getToken, onUnauthorized }) {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
     } catch {
       throw new ApiError(0, 'NETWORK', t('error.network'));
     }
@@ -47,7 +52,12 @@ export function createApi({ getToken, onUnauthorized }) {
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     if (res.ok) return data;
     if (res.status === 401 && token) onUnauthorized();
-    throw new ApiError(res.status, data?.error || 'HTTP_' + res.status, data?.message || data?.detail || t('error.unexpected', { status: res.status }), data?.details);
+    throw new ApiError(
+      res.status,
+      data?.error || 'HTTP_' + res.status,
+      data?.message || data?.detail || t('error.unexpected', { status: res.status }),
+      data?.details,
+    );
   }
   return {
     get: (path, query) => request('GET', path, { query }),

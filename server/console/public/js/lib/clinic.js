@@ -16,7 +16,9 @@ export function setClinicTimezone(zone) {
   try {
     new Intl.DateTimeFormat(locale, { timeZone: zone });
     state.timezone = zone;
-  } catch { /* unknown zone: keep the browser's */ }
+  } catch {
+    /* unknown zone: keep the browser's */
+  }
 }
 
 /** The server's "now". */
@@ -26,7 +28,9 @@ export function clinicNow() {
 
 /** Today as this browser reckons it, in the clinic's zone when known. Used only until the server has said. */
 export function localToday() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: state.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clinicNow());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: state.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    clinicNow(),
+  );
 }
 
 /**
@@ -51,7 +55,9 @@ export function addDays(date, n) {
 
 /** "Tue 2 Dec" for a clinic day. */
 export function formatDay(date) {
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(date + 'T00:00:00Z'));
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(
+    new Date(date + 'T00:00:00Z'),
+  );
 }
 
 /** "09:41" for an ISO instant, in the clinic's zone. */
@@ -63,7 +69,13 @@ export function formatTime(iso) {
 /** "2 Dec, 09:41" for an ISO instant, in the clinic's zone. */
 export function formatDateTime(iso) {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale, { timeZone: state.timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: state.timezone,
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
 }
 
 /** Whole minutes from an ISO instant until now (server clock); 0 for the future. */

@@ -29,7 +29,10 @@ export function useDaySummaries(doctorIds, date) {
     };
     load();
     const timer = setInterval(load, SUMMARY_REFRESH_MS);
-    return () => { stale = true; clearInterval(timer); };
+    return () => {
+      stale = true;
+      clearInterval(timer);
+    };
   }, [key, date, refreshKey]);
   return state;
 }
@@ -52,7 +55,11 @@ export function useLiveQueue(doctorId, date, { staff: wantStaff = false } = {}) 
     const mine = ++seq.current;
     try {
       const view = await api.get(`/doctors/${doctorId}/queue`, { date });
-      if (mine === seq.current) { staffVersion.current = view.version; setStaff(view); setError(null); }
+      if (mine === seq.current) {
+        staffVersion.current = view.version;
+        setStaff(view);
+        setError(null);
+      }
     } catch (err) {
       if (mine === seq.current) setError(err);
     }
@@ -69,7 +76,9 @@ export function useLiveQueue(doctorId, date, { staff: wantStaff = false } = {}) 
     });
   }, [doctorId, date]);
 
-  useEffect(() => { reload(); }, [doctorId, date, refreshKey]);
+  useEffect(() => {
+    reload();
+  }, [doctorId, date, refreshKey]);
 
   return { snapshot, staff, error, reload };
 }

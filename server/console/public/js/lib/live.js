@@ -1,5 +1,5 @@
 /**
- * The live queue over Socket.IO, the same protocol the waiting-room screens use (server/queue/queue.events.ts):
+ * The live queue over Socket.IO, the same protocol the waiting-room screens use (server/live/live.events.ts):
  * connect with the staff token in the handshake `auth`, `queue:subscribe {doctor_id, date}` per doctor-day (the
  * ack carries a public snapshot), then apply `queue:updated` by version: last + 1 → apply, ≤ last → duplicate,
  * a gap → subscribe again. A heartbeat with a newer version, a reconnect, or silence also resubscribe.
@@ -59,7 +59,10 @@ export function createLive({ token, onStatus, onRefused }) {
     const room = roomOf(e);
     if (!room) return;
     room.lastHeardAt = Date.now();
-    if (room.syncing) { room.buffered.push(e); return; }
+    if (room.syncing) {
+      room.buffered.push(e);
+      return;
+    }
     if (!room.snapshot || e.version <= room.version) return;
     if (e.version === room.version + 1 && e.snapshot) deliver(room, e.snapshot, e);
     else subscribe(room);
@@ -75,7 +78,8 @@ export function createLive({ token, onStatus, onRefused }) {
     if (reason === 'io server disconnect') setTimeout(() => socket.connect(), RETRY_MS);
   });
   socket.on('connect_error', (err) => {
-    if (socket.active) onStatus('offline'); // temporary: Socket.IO retries by itself
+    if (socket.active)
+      onStatus('offline'); // temporary: Socket.IO retries by itself
     else onRefused((err && err.data && err.data.code) || 'UNAUTHORIZED');
   });
   socket.on('server:shutdown', () => onStatus('offline'));
@@ -87,7 +91,9 @@ export function createLive({ token, onStatus, onRefused }) {
     if (!room.syncing && room.snapshot && e.version > room.version) subscribe(room);
   });
   const watchdog = setInterval(() => {
-    rooms.forEach((room) => { if (socket.connected && !room.syncing && Date.now() - room.lastHeardAt > SILENCE_MS) subscribe(room); });
+    rooms.forEach((room) => {
+      if (socket.connected && !room.syncing && Date.now() - room.lastHeardAt > SILENCE_MS) subscribe(room);
+    });
   }, 10000);
 
   return {
@@ -99,12 +105,26 @@ export function createLive({ token, onStatus, onRefused }) {
       const key = doctorId + '|' + date;
       let room = rooms.get(key);
       if (!room) {
-        room = { key, doctorId, date, version: -1, snapshot: null, syncing: false, buffered: [], generation: 0, listeners: new Set(), lastHeardAt: Date.now(), retryTimer: null };
+        room = {
+          key,
+          doctorId,
+          date,
+          version: -1,
+          snapshot: null,
+          syncing: false,
+          buffered: [],
+          generation: 0,
+          listeners: new Set(),
+          lastHeardAt: Date.now(),
+          retryTimer: null,
+        };
         rooms.set(key, room);
         subscribe(room);
       } else if (room.snapshot) {
         const snap = room.snapshot;
-        queueMicrotask(() => { if (room.listeners.has(listener)) listener(snap, null); });
+        queueMicrotask(() => {
+          if (room.listeners.has(listener)) listener(snap, null);
+        });
       }
       room.listeners.add(listener);
       return () => {

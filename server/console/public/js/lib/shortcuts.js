@@ -32,6 +32,8 @@ export function useShortcut(key, fn, enabled = true) {
     const stack = handlers.get(key) || [];
     handlers.set(key, stack);
     stack.push(ref);
-    return () => { stack.splice(stack.indexOf(ref), 1); };
+    return () => {
+      stack.splice(stack.indexOf(ref), 1);
+    };
   }, [key, enabled]);
 }

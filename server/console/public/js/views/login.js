@@ -10,7 +10,9 @@ export function Login({ api, onLogin, notice }) {
   const [password, setPassword] = useState('');
   const action = useAction();
   const first = useRef(null);
-  useEffect(() => { first.current && first.current.focus(); }, []);
+  useEffect(() => {
+    first.current?.focus();
+  }, []);
 
   const submit = (e) => {
     e.preventDefault();
@@ -27,13 +29,30 @@ export function Login({ api, onLogin, notice }) {
       ${notice && html`<p class="notice" role="status" data-testid="login-notice">${notice}</p>`}
       <div class="field">
         <label for="login-email">${t('login.email')}</label>
-        <input id="login-email" ref=${first} type="email" autocomplete="username" required value=${email} onInput=${(e) => setEmail(e.currentTarget.value)} />
+        <input
+          id="login-email"
+          ref=${first}
+          type="email"
+          autocomplete="username"
+          required
+          value=${email}
+          onInput=${(e) => setEmail(e.currentTarget.value)}
+        />
       </div>
       <div class="field">
         <label for="login-password">${t('login.password')}</label>
-        <input id="login-password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />
+        <input
+          id="login-password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value=${password}
+          onInput=${(e) => setPassword(e.currentTarget.value)}
+        />
       </div>
-      <button type="submit" class="btn btn--primary" disabled=${action.busy} data-testid="login-submit">${action.busy ? t('login.busy') : t('login.submit')}</button>
+      <button type="submit" class="btn btn--primary" disabled=${action.busy} data-testid="login-submit">
+        ${action.busy ? t('login.busy') : t('login.submit')}
+      </button>
       <${ErrorText} error=${action.error} testid="login-error" />
     </form>
   </main>`;

@@ -38,7 +38,10 @@ export function Shell({ session, api, onLogout }) {
   const [status, setStatus] = useState('connecting');
   const [boot, setBoot] = useState({ doctors: null, today: null, caps: NO_CAPABILITIES, error: null });
   const [refreshKey, setRefreshKey] = useState(0);
-  const live = useMemo(() => createLive({ token: session.token, onStatus: setStatus, onRefused: () => onLogout(t('login.expired')) }), [session.token]);
+  const live = useMemo(
+    () => createLive({ token: session.token, onStatus: setStatus, onRefused: () => onLogout(t('login.expired')) }),
+    [session.token],
+  );
   useEffect(() => () => live.close(), [live]);
 
   useEffect(() => {
@@ -60,11 +63,21 @@ export function Shell({ session, api, onLogout }) {
     })();
   }, []);
 
-  const ctx = useMemo(() => boot.doctors && {
-    api, live, user, caps: boot.caps, today: boot.today, doctors: boot.doctors,
-    doctorById: Object.fromEntries(boot.doctors.map((d) => [d.id, d])),
-    refreshKey, changed: () => setRefreshKey((k) => k + 1),
-  }, [boot, refreshKey]);
+  const ctx = useMemo(
+    () =>
+      boot.doctors && {
+        api,
+        live,
+        user,
+        caps: boot.caps,
+        today: boot.today,
+        doctors: boot.doctors,
+        doctorById: Object.fromEntries(boot.doctors.map((d) => [d.id, d])),
+        refreshKey,
+        changed: () => setRefreshKey((k) => k + 1),
+      },
+    [boot, refreshKey],
+  );
 
   const View = TABS[tab].view;
   return html`<div class="shell">

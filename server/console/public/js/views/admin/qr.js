@@ -9,9 +9,22 @@ import { encode } from '../../../vendor/uqr.js';
 export function QrCode({ text, label, size = 220 }) {
   const qr = encode(text, { ecc: 'M', border: 2 });
   let d = '';
-  qr.data.forEach((row, y) => row.forEach((dark, x) => { if (dark) d += `M${x} ${y}h1v1h-1z`; }));
-  return html`<svg class="qr" role="img" aria-label=${label} width=${size} height=${size} viewBox=${`0 0 ${qr.size} ${qr.size}`}
-      shape-rendering="crispEdges" data-testid="screen-qr" data-modules=${qr.size}>
+  qr.data.forEach((row, y) =>
+    row.forEach((dark, x) => {
+      if (dark) d += `M${x} ${y}h1v1h-1z`;
+    }),
+  );
+  return html`<svg
+    class="qr"
+    role="img"
+    aria-label=${label}
+    width=${size}
+    height=${size}
+    viewBox=${`0 0 ${qr.size} ${qr.size}`}
+    shape-rendering="crispEdges"
+    data-testid="screen-qr"
+    data-modules=${qr.size}
+  >
     <rect width=${qr.size} height=${qr.size} fill="#fff" />
     <path d=${d} fill="#000" />
   </svg>`;

@@ -36,13 +36,33 @@ function RevokeButton({ screen, action, onRevoked }) {
   const { api } = useApp();
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
-    return html`<button type="button" class="btn" onClick=${() => setConfirming(true)} aria-label=${t('screens.revokeNamed', { label: screen.label })}
-      data-testid="screen-revoke">${t('screens.revoke')}</button>`;
+    return html`<button
+      type="button"
+      class="btn"
+      onClick=${() => setConfirming(true)}
+      aria-label=${t('screens.revokeNamed', { label: screen.label })}
+      data-testid="screen-revoke"
+    >
+      ${t('screens.revoke')}
+    </button>`;
   }
-  return html`<span class="confirm">${t('screens.confirmRevoke')}
-    <button type="button" class="btn btn--danger" disabled=${action.busy} data-testid="confirm-yes"
-      onClick=${() => action.run(async () => { await api.del(`/display-tokens/${screen.id}`); onRevoked(); })}>${t('common.yes')}</button>
-    <button type="button" class="btn" onClick=${() => setConfirming(false)}>${t('common.no')}</button></span>`;
+  return html`<span class="confirm"
+    >${t('screens.confirmRevoke')}
+    <button
+      type="button"
+      class="btn btn--danger"
+      disabled=${action.busy}
+      data-testid="confirm-yes"
+      onClick=${() =>
+        action.run(async () => {
+          await api.del(`/display-tokens/${screen.id}`);
+          onRevoked();
+        })}
+    >
+      ${t('common.yes')}
+    </button>
+    <button type="button" class="btn" onClick=${() => setConfirming(false)}>${t('common.no')}</button></span
+  >`;
 }
 
 export function Screens() {
@@ -56,11 +76,14 @@ export function Screens() {
   const reload = () => setList((l) => ({ ...l, n: l.n + 1 }));
 
   useEffect(() => {
-    api.get('/display-tokens', { limit: 200 }).then((page) => setList((l) => ({ ...l, rows: page.data, error: null })))
+    api
+      .get('/display-tokens', { limit: 200 })
+      .then((page) => setList((l) => ({ ...l, rows: page.data, error: null })))
       .catch((error) => setList((l) => ({ ...l, error })));
   }, [list.n]);
 
-  const toggle = (id) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : c.length < MAX_DOCTORS_PER_SCREEN ? [...c, id] : c));
+  const toggle = (id) =>
+    setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : c.length < MAX_DOCTORS_PER_SCREEN ? [...c, id] : c));
   const submit = (e) => {
     e.preventDefault();
     mint.run(async () => {
@@ -76,13 +99,36 @@ export function Screens() {
       <section class="panel" aria-labelledby="mint-title">
         <h2 id="mint-title" class="panel__title">${t('screens.mintTitle')}</h2>
         <form onSubmit=${submit} data-testid="mint-form">
-          <div class="field"><label for="screen-label">${t('screens.label')}</label>
-            <input id="screen-label" required maxlength="100" value=${label} onInput=${(e) => setLabel(e.currentTarget.value)} data-testid="screen-label" /></div>
-          <fieldset class="checks"><legend>${t('screens.doctors', { max: MAX_DOCTORS_PER_SCREEN })}</legend>
-            ${doctors.map((d) => html`<label class="check"><input type="checkbox" checked=${chosen.includes(d.id)} onChange=${() => toggle(d.id)}
-              disabled=${!chosen.includes(d.id) && chosen.length >= MAX_DOCTORS_PER_SCREEN} data-testid=${'screen-doctor-' + d.id} /> ${d.name}</label>`)}
+          <div class="field">
+            <label for="screen-label">${t('screens.label')}</label>
+            <input
+              id="screen-label"
+              required
+              maxlength="100"
+              value=${label}
+              onInput=${(e) => setLabel(e.currentTarget.value)}
+              data-testid="screen-label"
+            />
+          </div>
+          <fieldset class="checks">
+            <legend>${t('screens.doctors', { max: MAX_DOCTORS_PER_SCREEN })}</legend>
+            ${doctors.map(
+              (d) =>
+                html`<label class="check"
+                  ><input
+                    type="checkbox"
+                    checked=${chosen.includes(d.id)}
+                    onChange=${() => toggle(d.id)}
+                    disabled=${!chosen.includes(d.id) && chosen.length >= MAX_DOCTORS_PER_SCREEN}
+                    data-testid=${'screen-doctor-' + d.id}
+                  />
+                  ${d.name}</label
+                >`,
+            )}
           </fieldset>
-          <button type="submit" class="btn btn--primary" disabled=${mint.busy || !chosen.length || !label.trim()} data-testid="mint-submit">${t('screens.mint')}</button>
+          <button type="submit" class="btn btn--primary" disabled=${mint.busy || !chosen.length || !label.trim()} data-testid="mint-submit">
+            ${t('screens.mint')}
+          </button>
           <${ErrorText} error=${mint.error} />
         </form>
       </section>
@@ -91,16 +137,35 @@ export function Screens() {
     <section class="panel" aria-labelledby="tokens-title">
       <h2 id="tokens-title" class="panel__title">${t('screens.listTitle')}</h2>
       <${ErrorText} error=${list.error || revoke.error} />
-      ${list.rows && (!list.rows.length ? html`<p class="muted">${t('screens.none')}</p>` : html`<table class="table" data-testid="screen-list">
-        <caption class="sr-only">${t('screens.listTitle')}</caption>
-        <thead><tr><th scope="col">${t('screens.label')}</th><th scope="col">${t('screens.doctorsCol')}</th><th scope="col">${t('screens.created')}</th><th scope="col">${t('appt.actions')}</th></tr></thead>
-        <tbody>${list.rows.map((s) => html`<tr key=${s.id} data-testid="screen-row">
-          <td>${s.label}</td>
-          <td>${s.doctor_ids.map((id) => (doctorById[id] ? doctorById[id].name : id)).join(', ')}</td>
-          <td>${formatDateTime(s.created_at)}</td>
-          <td><${RevokeButton} screen=${s} action=${revoke} onRevoked=${reload} /></td>
-        </tr>`)}</tbody>
-      </table>`)}
+      ${
+        list.rows &&
+        (!list.rows.length
+          ? html`<p class="muted">${t('screens.none')}</p>`
+          : html`<table class="table" data-testid="screen-list">
+              <caption class="sr-only">
+                ${t('screens.listTitle')}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('screens.label')}</th>
+                  <th scope="col">${t('screens.doctorsCol')}</th>
+                  <th scope="col">${t('screens.created')}</th>
+                  <th scope="col">${t('appt.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${list.rows.map(
+                  (s) =>
+                    html`<tr key=${s.id} data-testid="screen-row">
+                      <td>${s.label}</td>
+                      <td>${s.doctor_ids.map((id) => (doctorById[id] ? doctorById[id].name : id)).join(', ')}</td>
+                      <td>${formatDateTime(s.created_at)}</td>
+                      <td><${RevokeButton} screen=${s} action=${revoke} onRevoked=${reload} /></td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`)
+      }
     </section>
   </main>`;
 }

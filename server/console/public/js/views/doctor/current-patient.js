@@ -17,20 +17,30 @@ export function CurrentPatient({ entry }) {
     setPatient(null);
     if (!patientId) return undefined;
     let stale = false;
-    api.get(`/patients/${patientId}`).then((p) => { if (!stale) setPatient(p); }).catch(() => {});
-    return () => { stale = true; };
+    api
+      .get(`/patients/${patientId}`)
+      .then((p) => {
+        if (!stale) setPatient(p);
+      })
+      .catch(() => {});
+    return () => {
+      stale = true;
+    };
   }, [patientId]);
 
-  if (!entry) return html`<section class="panel current current--idle" aria-labelledby="current-title" data-testid="current-patient">
-    <h2 id="current-title" class="panel__title">${t('doctor.current')}</h2>
-    <p class="muted" data-testid="current-none">${t('doctor.nobody')}</p>
-  </section>`;
+  if (!entry)
+    return html`<section class="panel current current--idle" aria-labelledby="current-title" data-testid="current-patient">
+      <h2 id="current-title" class="panel__title">${t('doctor.current')}</h2>
+      <p class="muted" data-testid="current-none">${t('doctor.nobody')}</p>
+    </section>`;
   const age = patient && patient.age !== null && patient.age !== undefined ? t('patient.age', { age: patient.age }) : '';
   return html`<section class="panel current" aria-labelledby="current-title" data-testid="current-patient">
     <h2 id="current-title" class="panel__title">${t('doctor.current')}</h2>
     <p class=${'current__token mono' + (entry.token.length > 10 ? ' token--long' : '')} data-testid="current-token">${entry.token}</p>
     <p class="current__name" data-testid="current-name">${entry.patient.first_name} ${entry.patient.last_name || ''}</p>
-    <p class="muted" data-testid="current-age">${[age, entry.called_at && t('doctor.calledAt', { time: formatTime(entry.called_at) })].filter(Boolean).join(' · ')}</p>
+    <p class="muted" data-testid="current-age">
+      ${[age, entry.called_at && t('doctor.calledAt', { time: formatTime(entry.called_at) })].filter(Boolean).join(' · ')}
+    </p>
     <${EntryActions} entry=${entry} keys big />
   </section>`;
 }

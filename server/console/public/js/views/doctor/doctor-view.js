@@ -21,7 +21,13 @@ function Counts({ day, staff }) {
     ['skipped', staff ? staff.skipped.length : '…'],
   ];
   return html`<dl class="stats stats--wide" aria-label=${t('doctor.counts')}>
-    ${items.map(([k, v]) => html`<div class="stat"><dt>${t('count.' + k)}</dt><dd data-testid=${'count-' + k}>${v}</dd></div>`)}
+    ${items.map(
+      ([k, v]) =>
+        html`<div class="stat">
+          <dt>${t('count.' + k)}</dt>
+          <dd data-testid=${'count-' + k}>${v}</dd>
+        </div>`,
+    )}
   </dl>`;
 }
 
@@ -41,17 +47,30 @@ export function DoctorView() {
   const called = withDoctor(staff && staff.called);
   return html`<main class="doctor" data-testid="doctor-view">
     <div class="toolbar">
-      ${own ? html`<h1 class="toolbar__title" data-testid="doctor-name">${doctor ? doctor.name : ''}</h1>` : html`<div class="toolbar__group">
-        <label for="doctor-pick">${t('doctor.pick')}</label>
-        <select id="doctor-pick" value=${doctorId} onChange=${(e) => setDoctorId(e.currentTarget.value)}>
-          ${doctors.map((d) => html`<option value=${d.id}>${d.name}</option>`)}
-        </select></div>`}
+      ${
+        own
+          ? html`<h1 class="toolbar__title" data-testid="doctor-name">${doctor ? doctor.name : ''}</h1>`
+          : html`<div class="toolbar__group">
+              <label for="doctor-pick">${t('doctor.pick')}</label>
+              <select id="doctor-pick" value=${doctorId} onChange=${(e) => setDoctorId(e.currentTarget.value)}>
+                ${doctors.map((d) => html`<option value=${d.id}>${d.name}</option>`)}
+              </select>
+            </div>`
+      }
       <${Counts} day=${days[doctorId]} staff=${staff} />
     </div>
     <${ErrorText} error=${error} />
     <div class="doctor__cols">
       <div class="doctor__left">
-        <button type="button" class="btn btn--primary btn--call" disabled=${call.busy} onClick=${doCall} aria-keyshortcuts="n" aria-describedby="call-error" data-testid="call-next">
+        <button
+          type="button"
+          class="btn btn--primary btn--call"
+          disabled=${call.busy}
+          onClick=${doCall}
+          aria-keyshortcuts="n"
+          aria-describedby="call-error"
+          data-testid="call-next"
+        >
           ${t('doctor.callNext')} <kbd aria-hidden="true">N</kbd>
         </button>
         <${ErrorText} error=${call.error} id="call-error" testid="call-error" />

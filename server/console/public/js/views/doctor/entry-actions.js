@@ -18,7 +18,13 @@ function TransferForm({ entry, run, onClose }) {
   const { doctors } = useApp();
   const others = doctors.filter((d) => d.id !== entry.doctor_id);
   const [to, setTo] = useState(others[0] ? others[0].id : '');
-  return html`<form class="inline-form" onSubmit=${(e) => { e.preventDefault(); run('transfer', { doctor_id: to }).then(onClose); }}>
+  return html`<form
+    class="inline-form"
+    onSubmit=${(e) => {
+      e.preventDefault();
+      run('transfer', { doctor_id: to }).then(onClose);
+    }}
+  >
     <label for=${'transfer-' + entry.queue_entry_id}>${t('doctor.transferTo')}</label>
     <select id=${'transfer-' + entry.queue_entry_id} value=${to} onChange=${(e) => setTo(e.currentTarget.value)}>
       ${others.map((d) => html`<option value=${d.id}>${d.name}</option>`)}
@@ -42,11 +48,20 @@ export function EntryActions({ entry, keys = false, big = false }) {
   if (transferring) return html`<${TransferForm} entry=${entry} run=${run} onClose=${() => setTransferring(false)} />`;
   const cls = 'btn' + (big ? ' btn--big' : '');
   return html`<div class="row-actions">
-    ${names.map((name) => html`<button type="button" class=${cls + (name === 'serve' ? ' btn--primary' : '')} disabled=${action.busy}
-        onClick=${() => run(name)} aria-keyshortcuts=${keys && KEYS[name] ? KEYS[name] : undefined}
-        aria-label=${t('doctor.actionFor', { action: t('doctor.' + name), token: entry.token })} data-testid=${'entry-' + name}>
-      ${t('doctor.' + name)}${keys && KEYS[name] ? html` <kbd aria-hidden="true">${KEYS[name].toUpperCase()}</kbd>` : ''}
-    </button>`)}
+    ${names.map(
+      (name) =>
+        html`<button
+          type="button"
+          class=${cls + (name === 'serve' ? ' btn--primary' : '')}
+          disabled=${action.busy}
+          onClick=${() => run(name)}
+          aria-keyshortcuts=${keys && KEYS[name] ? KEYS[name] : undefined}
+          aria-label=${t('doctor.actionFor', { action: t('doctor.' + name), token: entry.token })}
+          data-testid=${'entry-' + name}
+        >
+          ${t('doctor.' + name)}${keys && KEYS[name] ? html` <kbd aria-hidden="true">${KEYS[name].toUpperCase()}</kbd>` : ''}
+        </button>`,
+    )}
     ${caps.transfer && entry.status !== 'skipped' && html`<button type="button" class=${cls} onClick=${() => setTransferring(true)} data-testid="entry-transfer">${t('doctor.transfer')}</button>`}
     ${caps.priority && entry.status === 'waiting' && html`<button type="button" class=${cls} disabled=${action.busy} onClick=${() => run('priority')} data-testid="entry-priority">${t('doctor.priority')}</button>`}
     <${ErrorText} error=${action.error} testid="entry-error" />

@@ -24,7 +24,13 @@ export async function nextDayWithRoom(api, doctorId, date) {
 
 /** Label of a doctor in the picker, with what the day has left. */
 function doctorOption(doctor, day) {
-  const state = !day ? '' : !day.is_present ? t('book.notWorking') : day.remaining > 0 ? t('book.left', { n: day.remaining }) : t('book.full');
+  const state = !day
+    ? ''
+    : !day.is_present
+      ? t('book.notWorking')
+      : day.remaining > 0
+        ? t('book.left', { n: day.remaining })
+        : t('book.full');
   return `${doctor.name} (${doctor.code})${state ? ' — ' + state : ''}`;
 }
 
@@ -39,60 +45,96 @@ export function BookingPanel({ patient, date, days, doctorId, onDoctor, onBooked
   const action = useAction();
   const last = useRef({ fingerprint: '', key: '', retry: false });
   const select = useRef(null);
-  useEffect(() => { select.current && select.current.focus(); }, [patient.id]);
-  useEffect(() => { setOffer(null); action.clear(); setStartTime(''); }, [doctorId, date, patient.id]);
+  useEffect(() => {
+    select.current?.focus();
+  }, [patient.id]);
+  useEffect(() => {
+    setOffer(null);
+    action.clear();
+    setStartTime('');
+  }, [doctorId, date, patient.id]);
 
   const keyFor = (body) => {
     const fingerprint = JSON.stringify(body);
-    if (!(last.current.retry && last.current.fingerprint === fingerprint)) last.current = { fingerprint, key: newIdempotencyKey(), retry: false };
+    if (!(last.current.retry && last.current.fingerprint === fingerprint))
+      last.current = { fingerprint, key: newIdempotencyKey(), retry: false };
     return last.current.key;
   };
 
-  const book = (onDate, walkIn) => action.run(async () => {
-    setOffer(null);
-    const doctor = doctorById[doctorId];
-    if (!doctor) throw new Error(t('book.pickDoctor'));
-    const body = walkIn ? { patient_id: patient.id, doctor_id: doctor.id } : { patient_id: patient.id, doctor_id: doctor.id, date: onDate };
-    if (!walkIn && startTime) body.start_time = startTime;
-    try {
-      const res = await api.post(walkIn ? '/walk-ins' : '/appointments', { ...body, idempotency_key: keyFor(body) });
-      last.current.retry = false;
-      onBooked(walkIn ? { appointment: res.appointment, doctor, checkIn: res } : { appointment: res, doctor });
-      changed();
-    } catch (err) {
-      last.current.retry = err.status === 0 || err.status >= 500;
-      if (err.code === 'CAPACITY_FULL') setOffer({ date: await nextDayWithRoom(api, doctor.id, onDate || today) });
-      throw err;
-    }
-  });
+  const book = (onDate, walkIn) =>
+    action.run(async () => {
+      setOffer(null);
+      const doctor = doctorById[doctorId];
+      if (!doctor) throw new Error(t('book.pickDoctor'));
+      const body = walkIn
+        ? { patient_id: patient.id, doctor_id: doctor.id }
+        : { patient_id: patient.id, doctor_id: doctor.id, date: onDate };
+      if (!walkIn && startTime) body.start_time = startTime;
+      try {
+        const res = await api.post(walkIn ? '/walk-ins' : '/appointments', { ...body, idempotency_key: keyFor(body) });
+        last.current.retry = false;
+        onBooked(walkIn ? { appointment: res.appointment, doctor, checkIn: res } : { appointment: res, doctor });
+        changed();
+      } catch (err) {
+        last.current.retry = err.status === 0 || err.status >= 500;
+        if (err.code === 'CAPACITY_FULL') setOffer({ date: await nextDayWithRoom(api, doctor.id, onDate || today) });
+        throw err;
+      }
+    });
 
-  const submit = (e) => { e.preventDefault(); book(date, false); };
+  const submit = (e) => {
+    e.preventDefault();
+    book(date, false);
+  };
   // Enter on the doctor picker books (a <select> does not submit its form by itself).
-  const onKeyDown = (e) => { if (e.key === 'Enter' && e.target.tagName === 'SELECT') submit(e); };
-  const sorted = [...doctors].sort((a, b) => Number(Boolean(days[b.id] && days[b.id].bookable)) - Number(Boolean(days[a.id] && days[a.id].bookable)));
+  const onKeyDown = (e) => {
+    if (e.key === 'Enter' && e.target.tagName === 'SELECT') submit(e);
+  };
+  const sorted = [...doctors].sort(
+    (a, b) => Number(Boolean(days[b.id] && days[b.id].bookable)) - Number(Boolean(days[a.id] && days[a.id].bookable)),
+  );
 
   return html`<section class="panel" aria-labelledby="book-title">
     <h2 id="book-title" class="panel__title">${t('book.title', { day: formatDay(date) })}</h2>
     <form onSubmit=${submit} onKeyDown=${onKeyDown} data-testid="booking-form">
       <div class="field">
         <label for="book-doctor">${t('book.doctor')}</label>
-        <select id="book-doctor" ref=${select} value=${doctorId} onChange=${(e) => onDoctor(e.currentTarget.value)} data-testid="book-doctor">
+        <select
+          id="book-doctor"
+          ref=${select}
+          value=${doctorId}
+          onChange=${(e) => onDoctor(e.currentTarget.value)}
+          data-testid="book-doctor"
+        >
           <option value="">${t('book.chooseDoctor')}</option>
           ${sorted.map((d) => html`<option value=${d.id}>${doctorOption(d, days[d.id])}</option>`)}
         </select>
       </div>
       ${caps.slots && doctorId && html`<${SlotPicker} doctorId=${doctorId} date=${date} value=${startTime} onChange=${setStartTime} />`}
       <div class="actions">
-        <button type="submit" class="btn btn--primary" disabled=${action.busy || !doctorId} aria-describedby="book-error" data-testid="book-submit">
+        <button
+          type="submit"
+          class="btn btn--primary"
+          disabled=${action.busy || !doctorId}
+          aria-describedby="book-error"
+          data-testid="book-submit"
+        >
           ${startTime ? t('book.submitTime', { time: startTime }) : t('book.submit')}
         </button>
         ${date === today && html`<button type="button" class="btn" disabled=${action.busy || !doctorId} onClick=${() => book(null, true)} data-testid="walk-in">${t('book.walkIn')}</button>`}
       </div>
       <${ErrorText} error=${action.error} id="book-error" testid="book-error" />
-      ${offer && (offer.date
-        ? html`<p class="offer" data-testid="next-day-offer">${t('book.nextDay', { day: formatDay(offer.date) })}
-            <button type="button" class="btn btn--primary" onClick=${() => book(offer.date, false)} data-testid="book-next-day">${t('book.bookNextDay', { day: formatDay(offer.date) })}</button></p>`
-        : html`<p class="offer" data-testid="next-day-offer">${t('book.noNextDay', { n: LOOK_AHEAD_DAYS })}</p>`)}
+      ${
+        offer &&
+        (offer.date
+          ? html`<p class="offer" data-testid="next-day-offer">
+              ${t('book.nextDay', { day: formatDay(offer.date) })}
+              <button type="button" class="btn btn--primary" onClick=${() => book(offer.date, false)} data-testid="book-next-day">
+                ${t('book.bookNextDay', { day: formatDay(offer.date) })}
+              </button>
+            </p>`
+          : html`<p class="offer" data-testid="next-day-offer">${t('book.noNextDay', { n: LOOK_AHEAD_DAYS })}</p>`)
+      }
     </form>
   </section>`;
 }

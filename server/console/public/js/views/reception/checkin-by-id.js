@@ -24,8 +24,17 @@ export function CheckInById() {
   };
   return html`<form class="toolbar__group" onSubmit=${submit} data-testid="checkin-by-id">
     <label for="checkin-id">${t('checkin.label')}</label>
-    <input id="checkin-id" class="mono" size="24" autocomplete="off" value=${id} placeholder=${t('checkin.placeholder')}
-      onInput=${(e) => setId(e.currentTarget.value)} data-testid="checkin-id" aria-describedby="checkin-result" />
+    <input
+      id="checkin-id"
+      class="mono"
+      size="24"
+      autocomplete="off"
+      value=${id}
+      placeholder=${t('checkin.placeholder')}
+      onInput=${(e) => setId(e.currentTarget.value)}
+      data-testid="checkin-id"
+      aria-describedby="checkin-result"
+    />
     <button type="submit" class="btn" disabled=${action.busy || !id.trim()}>${t('appt.checkIn')}</button>
     <span id="checkin-result" role="status">
       ${done && html`<span class="notice" data-testid="checkin-done">${t('checkin.done', { token: done.token, position: done.queue_position })}</span>`}

@@ -20,21 +20,38 @@ export function DayList({ doctorId, date, onClose }) {
   useEffect(() => live.watch(doctorId, date, (snap) => setVersion(snap.version)), [doctorId, date]);
   useEffect(() => {
     let stale = false;
-    api.get(`/doctors/${doctorId}/appointments`, { date, limit: 200 })
-      .then((page) => { if (!stale) setState({ rows: page.data, error: null }); })
-      .catch((error) => { if (!stale) setState((s) => ({ ...s, error })); });
-    return () => { stale = true; };
+    api
+      .get(`/doctors/${doctorId}/appointments`, { date, limit: 200 })
+      .then((page) => {
+        if (!stale) setState({ rows: page.data, error: null });
+      })
+      .catch((error) => {
+        if (!stale) setState((s) => ({ ...s, error }));
+      });
+    return () => {
+      stale = true;
+    };
   }, [doctorId, date, refreshKey, version]);
 
   const rows = (state.rows || []).filter((a) => !hideDone || a.status === 'booked' || a.status === 'checked_in');
   return html`<section class="panel" aria-labelledby="daylist-title" data-testid="day-list">
     <div class="panel__head">
       <h2 id="daylist-title" class="panel__title">${t('daylist.title', { doctor: doctor ? doctor.name : '', day: formatDay(date) })}</h2>
-      <label class="check"><input type="checkbox" checked=${hideDone} onChange=${(e) => setHideDone(e.currentTarget.checked)} /> ${t('daylist.openOnly')}</label>
+      <label class="check"
+        ><input type="checkbox" checked=${hideDone} onChange=${(e) => setHideDone(e.currentTarget.checked)} />
+        ${t('daylist.openOnly')}</label
+      >
       <button type="button" class="btn" onClick=${onClose}>${t('common.close')}</button>
     </div>
     <${ErrorText} error=${state.error} />
-    ${state.rows ? html`<${AppointmentTable} rows=${rows} label=${t('daylist.title', { doctor: doctor ? doctor.name : '', day: formatDay(date) })} showPatient />`
-      : html`<p class="muted" role="status">${t('app.loading')}</p>`}
+    ${
+      state.rows
+        ? html`<${AppointmentTable}
+            rows=${rows}
+            label=${t('daylist.title', { doctor: doctor ? doctor.name : '', day: formatDay(date) })}
+            showPatient
+          />`
+        : html`<p class="muted" role="status">${t('app.loading')}</p>`
+    }
   </section>`;
 }

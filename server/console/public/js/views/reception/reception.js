@@ -26,18 +26,41 @@ export function Reception() {
   const [result, setResult] = useState(null);
   const [listId, setListId] = useState('');
   const doctors = useSiteDoctors(caps.sites ? site : '');
-  const { days, error } = useDaySummaries(doctors.map((d) => d.id), date);
+  const { days, error } = useDaySummaries(
+    doctors.map((d) => d.id),
+    date,
+  );
 
-  const select = (patient, note) => { setPicked({ patient, note }); setResult(null); };
-  const clear = () => { setPicked(null); setResult(null); setDoctorId(''); };
-  const chooseDoctor = (id) => { setDoctorId(id); setResult(null); };
+  const select = (patient, note) => {
+    setPicked({ patient, note });
+    setResult(null);
+  };
+  const clear = () => {
+    setPicked(null);
+    setResult(null);
+    setDoctorId('');
+  };
+  const chooseDoctor = (id) => {
+    setDoctorId(id);
+    setResult(null);
+  };
 
   let left;
   if (!picked) left = html`<${PatientSearch} onSelect=${select} />`;
   else {
     left = html`<${PatientPanel} patient=${picked.patient} note=${picked.note} onClear=${clear}>
-      ${result ? html`<${BookingResult} key=${result.appointment.id} result=${result} onDone=${clear} />`
-        : html`<${BookingPanel} patient=${picked.patient} date=${date} days=${days} doctorId=${doctorId} onDoctor=${chooseDoctor} onBooked=${setResult} />`}
+      ${
+        result
+          ? html`<${BookingResult} key=${result.appointment.id} result=${result} onDone=${clear} />`
+          : html`<${BookingPanel}
+              patient=${picked.patient}
+              date=${date}
+              days=${days}
+              doctorId=${doctorId}
+              onDoctor=${chooseDoctor}
+              onBooked=${setResult}
+            />`
+      }
     <//>`;
   }
 
@@ -46,9 +69,20 @@ export function Reception() {
       ${caps.sites && html`<${SitePicker} value=${site} onChange=${setSite} />`}
       <div class="toolbar__group">
         <label for="day">${t('toolbar.day')}</label>
-        <button type="button" class="btn btn--small" onClick=${() => setDate(addDays(date, -1))} aria-label=${t('toolbar.prevDay')}>‹</button>
-        <input id="day" type="date" value=${date} required onInput=${(e) => e.currentTarget.value && setDate(e.currentTarget.value)} data-testid="day" />
-        <button type="button" class="btn btn--small" onClick=${() => setDate(addDays(date, 1))} aria-label=${t('toolbar.nextDay')}>›</button>
+        <button type="button" class="btn btn--small" onClick=${() => setDate(addDays(date, -1))} aria-label=${t('toolbar.prevDay')}>
+          ‹
+        </button>
+        <input
+          id="day"
+          type="date"
+          value=${date}
+          required
+          onInput=${(e) => e.currentTarget.value && setDate(e.currentTarget.value)}
+          data-testid="day"
+        />
+        <button type="button" class="btn btn--small" onClick=${() => setDate(addDays(date, 1))} aria-label=${t('toolbar.nextDay')}>
+          ›
+        </button>
         ${date !== today && html`<button type="button" class="btn btn--small" onClick=${() => setDate(today)}>${t('toolbar.today')}</button>`}
       </div>
       <${CheckInById} />
@@ -57,8 +91,15 @@ export function Reception() {
     <div class="reception__cols">
       <div class="reception__left">${left}</div>
       <div class="reception__right">
-        <${DoctorCards} doctors=${doctors} days=${days} date=${date} selectedId=${doctorId} canBook=${Boolean(picked && !result)}
-          onBook=${chooseDoctor} onList=${(id) => setListId(id === listId ? '' : id)} />
+        <${DoctorCards}
+          doctors=${doctors}
+          days=${days}
+          date=${date}
+          selectedId=${doctorId}
+          canBook=${Boolean(picked && !result)}
+          onBook=${chooseDoctor}
+          onList=${(id) => setListId(id === listId ? '' : id)}
+        />
         ${listId && html`<${DayList} key=${listId + date} doctorId=${listId} date=${date} onClose=${() => setListId('')} />`}
       </div>
     </div>

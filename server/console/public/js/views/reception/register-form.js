@@ -16,7 +16,9 @@ export function RegisterForm({ initial, onRegistered, onCancel }) {
   const action = useAction();
   const [focusName] = useState(() => ['first_name', 'phone', 'last_name', 'age'].find((f) => !form[f]) || 'first_name'); // the first required field left empty
   const focusRef = useRef(null);
-  useEffect(() => { focusRef.current && focusRef.current.focus(); }, []);
+  useEffect(() => {
+    focusRef.current?.focus();
+  }, []);
   const errors = fieldErrors(action.error);
 
   const submit = (e) => {
@@ -34,22 +36,46 @@ export function RegisterForm({ initial, onRegistered, onCancel }) {
     });
   };
 
-  const input = (name, attrs = {}) => html`<input id=${'reg-' + name} name=${name} value=${form[name]}
-    ref=${name === focusName ? focusRef : undefined}
-    aria-invalid=${errors[name] ? 'true' : undefined} aria-describedby=${errors[name] ? 'reg-' + name + '-error' : undefined}
-    onInput=${(e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }))} data-testid=${'reg-' + name} ...${attrs} />`;
+  const input = (name, attrs = {}) =>
+    html`<input
+      id=${'reg-' + name}
+      name=${name}
+      value=${form[name]}
+      ref=${name === focusName ? focusRef : undefined}
+      aria-invalid=${errors[name] ? 'true' : undefined}
+      aria-describedby=${errors[name] ? 'reg-' + name + '-error' : undefined}
+      onInput=${(e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }))}
+      data-testid=${'reg-' + name}
+      ...${attrs}
+    />`;
 
   return html`<section class="panel" aria-labelledby="register-title">
     <h2 id="register-title" class="panel__title">${t('register.title')}</h2>
-    <form onSubmit=${submit} onKeyDown=${(e) => { if (e.key === 'Escape') onCancel(); }} data-testid="register-form">
+    <form
+      onSubmit=${submit}
+      onKeyDown=${(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+      data-testid="register-form"
+    >
       <div class="grid2">
-        <${Field} id="reg-first_name" label=${t('register.firstName')} error=${errors.first_name}>${input('first_name', { required: true, autocomplete: 'off' })}<//>
-        <${Field} id="reg-last_name" label=${t('register.lastName')} error=${errors.last_name}>${input('last_name', { autocomplete: 'off' })}<//>
-        <${Field} id="reg-phone" label=${t('register.phone')} error=${errors.phone} hint=${t('register.phoneHint')}>${input('phone', { required: true, inputmode: 'tel', autocomplete: 'off' })}<//>
-        <${Field} id="reg-age" label=${t('register.age')} error=${errors.age}>${input('age', { type: 'number', min: 0, max: 130, inputmode: 'numeric' })}<//>
+        <${Field} id="reg-first_name" label=${t('register.firstName')} error=${errors.first_name}
+          >${input('first_name', { required: true, autocomplete: 'off' })}<//
+        >
+        <${Field} id="reg-last_name" label=${t('register.lastName')} error=${errors.last_name}
+          >${input('last_name', { autocomplete: 'off' })}<//
+        >
+        <${Field} id="reg-phone" label=${t('register.phone')} error=${errors.phone} hint=${t('register.phoneHint')}
+          >${input('phone', { required: true, inputmode: 'tel', autocomplete: 'off' })}<//
+        >
+        <${Field} id="reg-age" label=${t('register.age')} error=${errors.age}
+          >${input('age', { type: 'number', min: 0, max: 130, inputmode: 'numeric' })}<//
+        >
       </div>
       <div class="actions">
-        <button type="submit" class="btn btn--primary" disabled=${action.busy} data-testid="register-submit">${t('register.submit')}</button>
+        <button type="submit" class="btn btn--primary" disabled=${action.busy} data-testid="register-submit">
+          ${t('register.submit')}
+        </button>
         <button type="button" class="btn" onClick=${onCancel}>${t('common.cancel')}</button>
       </div>
       ${!FIELDS.some((f) => errors[f]) && html`<${ErrorText} error=${action.error} testid="register-error" />`}

@@ -11,11 +11,22 @@ export function useSiteDoctors(siteId) {
   const { api, doctors } = useApp();
   const [siteDoctors, setSiteDoctors] = useState(null);
   useEffect(() => {
-    if (!siteId) { setSiteDoctors(null); return undefined; }
+    if (!siteId) {
+      setSiteDoctors(null);
+      return undefined;
+    }
     let stale = false;
-    api.get('/doctors', { is_active: true, site_id: siteId, limit: 200 })
-      .then((page) => { if (!stale) setSiteDoctors(page.data); }).catch(() => { if (!stale) setSiteDoctors(null); });
-    return () => { stale = true; };
+    api
+      .get('/doctors', { is_active: true, site_id: siteId, limit: 200 })
+      .then((page) => {
+        if (!stale) setSiteDoctors(page.data);
+      })
+      .catch(() => {
+        if (!stale) setSiteDoctors(null);
+      });
+    return () => {
+      stale = true;
+    };
   }, [siteId]);
   return siteDoctors || doctors;
 }
@@ -24,7 +35,12 @@ export function useSiteDoctors(siteId) {
 export function SitePicker({ value, onChange }) {
   const { api } = useApp();
   const [sites, setSites] = useState([]);
-  useEffect(() => { api.get('/sites', { limit: 200 }).then((page) => setSites(Array.isArray(page) ? page : page.data || [])).catch(() => setSites([])); }, []);
+  useEffect(() => {
+    api
+      .get('/sites', { limit: 200 })
+      .then((page) => setSites(Array.isArray(page) ? page : page.data || []))
+      .catch(() => setSites([]));
+  }, []);
   if (!sites.length) return null;
   return html`<div class="toolbar__group">
     <label for="site">${t('toolbar.site')}</label>

@@ -25,21 +25,35 @@ export function BookingResult({ result, onDone }) {
   const checkIn = useAction();
   const printButton = useRef(null);
   const [checkedIn, setCheckedIn] = useState(result.checkIn || null);
-  useEffect(() => { printButton.current && printButton.current.focus(); }, [a.id]);
+  useEffect(() => {
+    printButton.current?.focus();
+  }, [a.id]);
 
-  const doCheckIn = () => checkIn.run(async () => {
-    setCheckedIn(await api.post('/checkins', { appointment_id: a.id, patient_id: a.patient_id }));
-    changed();
-  });
+  const doCheckIn = () =>
+    checkIn.run(async () => {
+      setCheckedIn(await api.post('/checkins', { appointment_id: a.id, patient_id: a.patient_id }));
+      changed();
+    });
 
-  return html`<section class="panel result" aria-labelledby="result-title" data-testid="booking-result" onKeyDown=${(e) => { if (e.key === 'Escape') onDone(); }}>
+  return html`<section
+    class="panel result"
+    aria-labelledby="result-title"
+    data-testid="booking-result"
+    onKeyDown=${(e) => {
+      if (e.key === 'Escape') onDone();
+    }}
+  >
     <h2 id="result-title" class="panel__title">${t('result.title')}</h2>
     <p class="result__label">${t('result.token')}</p>
     <p class=${'result__token' + (token.length > 10 ? ' token--long' : '')} data-testid="booked-token">${token}</p>
-    <p class="result__meta" data-testid="booked-meta">${doctor.name} · ${formatDay(a.date)}${time && ' · ' + t('result.time', { time })}${room && ' · ' + t('result.room', { room })}</p>
+    <p class="result__meta" data-testid="booked-meta">
+      ${doctor.name} · ${formatDay(a.date)}${time && ' · ' + t('result.time', { time })}${room && ' · ' + t('result.room', { room })}
+    </p>
     ${checkedIn && html`<p class="notice" role="status" data-testid="checked-in-notice">${t('result.checkedIn', { position: checkedIn.queue_position })}</p>`}
     <div class="actions">
-      <button type="button" class="btn btn--primary" ref=${printButton} onClick=${() => window.print()} data-testid="print-slip">${t('result.print')}</button>
+      <button type="button" class="btn btn--primary" ref=${printButton} onClick=${() => window.print()} data-testid="print-slip">
+        ${t('result.print')}
+      </button>
       ${!checkedIn && a.status === 'booked' && a.date === today && html`<button type="button" class="btn" disabled=${checkIn.busy} onClick=${doCheckIn} data-testid="result-check-in">${t('appt.checkIn')}</button>`}
       <button type="button" class="btn" onClick=${onDone} data-testid="result-done">${t('result.next')}</button>
     </div>

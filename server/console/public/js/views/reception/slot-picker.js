@@ -15,16 +15,25 @@ export function SlotPicker({ doctorId, date, value, onChange }) {
   const [state, setState] = useState({ slots: null, error: null });
   useEffect(() => {
     let stale = false;
-    api.get(`/doctors/${doctorId}/slots`, { date })
-      .then((res) => { if (!stale) setState({ slots: (Array.isArray(res) ? res : res.data || []).filter((s) => s.available !== false), error: null }); })
-      .catch((error) => { if (!stale) setState({ slots: [], error }); });
-    return () => { stale = true; };
+    api
+      .get(`/doctors/${doctorId}/slots`, { date })
+      .then((res) => {
+        if (!stale) setState({ slots: (Array.isArray(res) ? res : res.data || []).filter((s) => s.available !== false), error: null });
+      })
+      .catch((error) => {
+        if (!stale) setState({ slots: [], error });
+      });
+    return () => {
+      stale = true;
+    };
   }, [doctorId, date, refreshKey]);
 
   if (!state.slots) return html`<p class="muted" role="status">${t('slots.loading')}</p>`;
   return html`<fieldset class="slots" data-testid="slot-picker">
     <legend>${t('slots.legend')}</legend>
-    <label class="slot"><input type="radio" name="slot" value="" checked=${!value} onChange=${() => onChange('')} /> ${t('slots.lowest')}</label>
+    <label class="slot"
+      ><input type="radio" name="slot" value="" checked=${!value} onChange=${() => onChange('')} /> ${t('slots.lowest')}</label
+    >
     ${state.slots.map((s) => html`<label class="slot"><input type="radio" name="slot" value=${s.start_time} checked=${value === s.start_time} onChange=${() => onChange(s.start_time)} /> ${s.start_time}</label>`)}
     ${!state.slots.length && !state.error && html`<p class="muted">${t('slots.none')}</p>`}
     <${ErrorText} error=${state.error} />

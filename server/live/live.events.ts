@@ -1,5 +1,8 @@
+import type { Actor } from '../core/actor';
+
 /**
- * The live queue protocol (Socket.IO), shared by the server, the waiting-room page and tests.
+ * The live protocol (Socket.IO): typed event maps and payloads, shared by the server, the waiting-room
+ * page, the tests and the replay/bench clients (`Socket<ServerToClientEvents, ClientToServerEvents>`).
  *
  * Connect with `io(url, { auth: { token } })` — a staff JWT or a screen token; without one the
  * handshake is refused. Event names are `domain:verb`. Every payload here is PUBLIC: it never carries a
@@ -60,13 +63,22 @@ export interface QueueUpdatedEvent {
 }
 
 /** `queue:heartbeat`: every HEARTBEAT_INTERVAL_MS (15 s) to each active room, so a lost last event is noticed. */
-export interface QueueHeartbeatEvent { doctor_id: string; date: string; version: number }
+export interface QueueHeartbeatEvent {
+  doctor_id: string;
+  date: string;
+  version: number;
+}
 
 /** `server:shutdown`: the instance is stopping; clients reconnect (to another instance). */
-export interface ServerShutdownEvent { reconnect: true }
+export interface ServerShutdownEvent {
+  reconnect: true;
+}
 
 /** Subscribe payload; `date` defaults to today in the clinic's time zone. */
-export interface QueueSubscribeRequest { doctor_id: string; date?: string }
+export interface QueueSubscribeRequest {
+  doctor_id: string;
+  date?: string;
+}
 
 /** Acks are `{ data }` on success or `{ error }` on failure. */
 export type Ack<T> = { data: T } | { error: { code: string; message: string } };
@@ -91,6 +103,14 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'queue:subscribe': (req: QueueSubscribeRequest, ack: (res: Ack<QueueSubscribeResult>) => void) => void;
   'queue:unsubscribe': (req: QueueSubscribeRequest, ack?: (res: Ack<{ left: string }>) => void) => void;
+}
+
+/** Events between instances (through the adapter): none of our own; the adapter's are internal. */
+export type InterServerEvents = Record<string, never>;
+
+/** What the server keeps per socket: who authenticated it (set by the handshake middleware). */
+export interface SocketData {
+  actor: Actor;
 }
 
 /** The room of a doctor-day: `queue:{doctor_id}:{date}`. */

@@ -1,0 +1,250 @@
+import type { Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize-typescript';
+import { createSql, isoUtc, statement } from '../core/sql';
+import { DOCTOR_DAY_PLAN_SQL as PLAN } from '../doctor-days/doctor-day.rules';
+import type { AppointmentStatus } from './appointment-status';
+
+/**
+ * The SQL of appointments. Every status change writes its audit event (`appointment_events`) in the same
+ * statement. The statements that run under a doctor-day's lock are single round trips.
+ */
+
+/** The JSON an appointment is answered with, built in SQL so a stored idempotent response is byte-for-byte the original. */
+export const APPOINTMENT_JSON = `jsonb_build_object(
+  'id', ins.id, 'appointment_id', ins.id, 'patient_id', ins.patient_id, 'doctor_id', ins.doctor_id,
+  'date', to_char(ins.date, 'YYYY-MM-DD'), 'slot', ins.slot, 'status', ins.status, 'is_walk_in', ins.is_walk_in,
+  'created_at', ${isoUtc('ins.created_at')},
+  'updated_at', ${isoUtc('ins.updated_at')})`;
+
+/**
+ * The booking itself, one statement under the day's lock (see {@link AppointmentRepository.insertBooking}); the
+ * presence re-check is the doctor-day rule's SQL. Binds: `$doctorId $date $patientId $capacity $isWalkIn
+ * $actorId $actorType $actorKey $key` (key '' when none).
+ */
+export const INSERT_BOOKING_SQL = `WITH free AS (
+       SELECT s FROM generate_series(1, $capacity::int) s
+        WHERE NOT EXISTS (SELECT 1 FROM appointments x
+                           WHERE x.doctor_id = $doctorId AND x.date = $date AND x.slot = s AND x.status <> 'cancelled')
+        ORDER BY s LIMIT 1),
+     ins AS (
+       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by)
+       SELECT $patientId, $doctorId, $date, free.s, 'booked', $isWalkIn, $actorId FROM free
+        WHERE NOT EXISTS (SELECT 1 FROM appointments y
+                           WHERE y.patient_id = $patientId AND y.doctor_id = $doctorId AND y.date = $date AND y.status <> 'cancelled')
+          AND EXISTS (SELECT 1 FROM doctors d ${PLAN.joinOverride('$date::date')}
+                       WHERE d.id = $doctorId AND d.is_active AND ${PLAN.isPresent('$date::date')})
+       RETURNING *),
+     ev AS (
+       INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, data)
+       SELECT ins.id, NULL, 'booked', $actorId, $actorType, jsonb_build_object('slot', ins.slot, 'walk_in', ins.is_walk_in) FROM ins),
+     cap AS (
+       UPDATE doctor_day_capacity SET booked_count = booked_count + 1, updated_at = now()
+        WHERE doctor_id = $doctorId AND date = $date AND EXISTS (SELECT 1 FROM ins)),
+     body AS (SELECT ${APPOINTMENT_JSON} AS body FROM ins),
+     idem AS (
+       UPDATE idempotency_keys SET response_status = 201, response_body = (SELECT body FROM body)
+        WHERE actor_id = $actorKey AND key = $key AND EXISTS (SELECT 1 FROM ins))
+     SELECT body FROM body`;
+
+const INSERT = statement(INSERT_BOOKING_SQL);
+
+/** An appointment's key facts. */
+export interface AppointmentRow {
+  id: string;
+  patient_id: string;
+  doctor_id: string;
+  date: string;
+  slot: number;
+  status: AppointmentStatus;
+}
+/** An appointment as the API answers it (see {@link APPOINTMENT_JSON}). */
+export type AppointmentJson = Record<string, unknown> & { id: string; doctor_id: string; patient_id: string };
+/** Who changed it and why, for the audit event. */
+export interface ChangeActor {
+  actorId: string | null;
+  actorType: string | null;
+  reason: string | null;
+}
+
+export interface InsertBookingParams {
+  doctorId: string;
+  date: string;
+  patientId: string;
+  capacity: number;
+  isWalkIn: boolean;
+  actorId: string | null;
+  actorType: string | null;
+  actorKey: string;
+  key: string | null;
+}
+
+const APPOINTMENT_COLUMNS = `a.id, a.id AS appointment_id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
+  a.is_walk_in, ${isoUtc('a.created_at')} AS created_at, ${isoUtc('a.updated_at')} AS updated_at`;
+
+/** Storage of appointments; returns plain objects. */
+export function createAppointmentRepository(sequelize: Sequelize) {
+  const sql = createSql(sequelize);
+  return {
+    /**
+     * With the day's row locked: takes the lowest free slot (1..capacity; a cancelled slot is free again),
+     * inserts the appointment unless the patient already holds one that day or the day closed meanwhile (doctor
+     * deactivated, or absent — a statement after the lock sees those committed), writes the audit event, bumps
+     * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
+     * @returns the appointment JSON, or null when nothing was booked (already booked, no free slot, day closed).
+     */
+    async insertBooking(p: InsertBookingParams, t: Transaction): Promise<AppointmentJson | null> {
+      const [row] = await sql.prepared<{ body: AppointmentJson }>(INSERT, { ...p, key: p.key ?? '' }, t);
+      return row?.body ?? null;
+    },
+
+    /** An appointment's key facts (no lock). */
+    async findRow(id: string, t?: Transaction): Promise<AppointmentRow | null> {
+      const [row] = await sql.query<AppointmentRow>(
+        `SELECT id, patient_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, slot, status FROM appointments WHERE id = $id`,
+        { id },
+        t,
+      );
+      return row ?? null;
+    },
+
+    /** One appointment as the API answers it. */
+    async findJson(id: string): Promise<AppointmentJson | null> {
+      const [row] = await sql.query<AppointmentJson>(`SELECT ${APPOINTMENT_COLUMNS} FROM appointments a WHERE a.id = $id`, { id });
+      return row ?? null;
+    },
+
+    /**
+     * Moves an appointment `from` one of the given statuses `to` another and writes the event. When
+     * `releaseCapacity` is set (cancellation) the day's `booked_count` drops by one in the same statement;
+     * the caller must hold that day's capacity row lock, and it pins the doctor-day locked.
+     * @returns the changed appointment's JSON, or null when its status (or day) was no longer as expected.
+     */
+    async changeStatus(
+      p: {
+        id: string;
+        from: AppointmentStatus[];
+        to: AppointmentStatus;
+        releaseCapacity?: { doctorId: string; date: string };
+      } & ChangeActor,
+      t: Transaction,
+    ): Promise<AppointmentJson | null> {
+      const release = p.releaseCapacity;
+      const [row] = await sql.query<{ body: AppointmentJson }>(
+        `WITH old AS (SELECT status FROM appointments WHERE id = $id),
+         ins AS (
+           UPDATE appointments SET status = $to, updated_at = now()
+            WHERE id = $id AND status = ANY($from::text[]) ${release ? 'AND doctor_id = $doctorId AND date = $date' : ''}
+           RETURNING *),
+         ev AS (
+           INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, reason)
+           SELECT ins.id, (SELECT status FROM old), ins.status, $actorId, $actorType, $reason FROM ins)
+         ${
+           release
+             ? `, cap AS (UPDATE doctor_day_capacity SET booked_count = booked_count - 1, updated_at = now()
+            WHERE doctor_id = $doctorId AND date = $date AND EXISTS (SELECT 1 FROM ins))`
+             : ''
+         }
+         SELECT ${APPOINTMENT_JSON} AS body FROM ins`,
+        { id: p.id, to: p.to, from: p.from, actorId: p.actorId, actorType: p.actorType, reason: p.reason, ...(release ?? {}) },
+        t,
+      );
+      return row?.body ?? null;
+    },
+
+    /**
+     * Moves a booked appointment to another doctor-day, into that day's lowest free slot, releasing one unit
+     * of the old day's capacity and taking one of the new day's. The caller holds both days' row locks.
+     * @returns the moved appointment's JSON, or null when no slot is free, the patient already holds the new
+     *   day, or the appointment is no longer booked on the old day.
+     */
+    async move(
+      p: { id: string; oldDoctorId: string; oldDate: string; newDoctorId: string; newDate: string; capacity: number } & ChangeActor,
+      t: Transaction,
+    ): Promise<AppointmentJson | null> {
+      const [row] = await sql.query<{ body: AppointmentJson }>(
+        `WITH free AS (
+           SELECT s FROM generate_series(1, $capacity::int) s
+            WHERE NOT EXISTS (SELECT 1 FROM appointments x
+                               WHERE x.doctor_id = $newDoctorId AND x.date = $newDate AND x.slot = s AND x.status <> 'cancelled')
+            ORDER BY s LIMIT 1),
+         old AS (SELECT slot FROM appointments WHERE id = $id),
+         ins AS (
+           UPDATE appointments a SET doctor_id = $newDoctorId, date = $newDate, slot = free.s, updated_at = now()
+             FROM free
+            WHERE a.id = $id AND a.status = 'booked' AND a.doctor_id = $oldDoctorId AND a.date = $oldDate
+              AND NOT EXISTS (SELECT 1 FROM appointments y WHERE y.patient_id = a.patient_id AND y.doctor_id = $newDoctorId
+                                 AND y.date = $newDate AND y.status <> 'cancelled')
+           RETURNING a.*),
+         ev AS (
+           INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, reason, data)
+           SELECT ins.id, 'booked', 'booked', $actorId, $actorType, coalesce($reason, 'rescheduled'),
+                  jsonb_build_object('from', jsonb_build_object('doctor_id', $oldDoctorId::uuid, 'date', $oldDate::date, 'slot', (SELECT slot FROM old)),
+                                     'to', jsonb_build_object('doctor_id', ins.doctor_id, 'date', ins.date, 'slot', ins.slot))
+             FROM ins),
+         dec AS (UPDATE doctor_day_capacity SET booked_count = booked_count - 1, updated_at = now()
+                  WHERE doctor_id = $oldDoctorId AND date = $oldDate AND EXISTS (SELECT 1 FROM ins)),
+         inc AS (UPDATE doctor_day_capacity SET booked_count = booked_count + 1, updated_at = now()
+                  WHERE doctor_id = $newDoctorId AND date = $newDate AND EXISTS (SELECT 1 FROM ins))
+         SELECT ${APPOINTMENT_JSON} AS body FROM ins`,
+        { ...p },
+        t,
+      );
+      return row?.body ?? null;
+    },
+
+    /** A doctor-day's appointments by slot, with the patient's name (staff only); one page and the total. */
+    async listDoctorDay(p: { doctorId: string; date: string; status: AppointmentStatus | null; limit: number; offset: number }) {
+      const where = `a.doctor_id = $doctorId AND a.date = $date AND ($status::text IS NULL OR a.status = $status)`;
+      const rows = await sql.query<Record<string, unknown> & { total: string }>(
+        `SELECT ${APPOINTMENT_COLUMNS}, jsonb_build_object('id', p.id, 'first_name', p.first_name, 'last_name', p.last_name) AS patient,
+                count(*) OVER () AS total
+           FROM appointments a JOIN patients p ON p.id = a.patient_id
+          WHERE ${where} ORDER BY a.slot, a.created_at LIMIT $limit OFFSET $offset`,
+        p,
+      );
+      const total = rows.length
+        ? Number(rows[0].total)
+        : Number(
+            (
+              await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`, {
+                doctorId: p.doctorId,
+                date: p.date,
+                status: p.status,
+              })
+            )[0].n,
+          );
+      return { rows: rows.map(({ total: _t, ...r }) => r), total };
+    },
+
+    /** A patient's appointments, newest day first; `doctorId` narrows to one doctor. One page and the total. */
+    async listPatient(p: { patientId: string; doctorId: string | null; limit: number; offset: number }) {
+      const where = `a.patient_id = $patientId AND ($doctorId::uuid IS NULL OR a.doctor_id = $doctorId)`;
+      const rows = await sql.query<Record<string, unknown>>(
+        `SELECT ${APPOINTMENT_COLUMNS} FROM appointments a WHERE ${where} ORDER BY a.date DESC, a.created_at DESC LIMIT $limit OFFSET $offset`,
+        p,
+      );
+      const [count] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM appointments a WHERE ${where}`, {
+        patientId: p.patientId,
+        doctorId: p.doctorId,
+      });
+      return { rows, total: Number(count.n) };
+    },
+
+    async patientExists(patientId: string): Promise<boolean> {
+      const [row] = await sql.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM patients WHERE id = $patientId) AS exists', {
+        patientId,
+      });
+      return row.exists;
+    },
+
+    /** The audit trail of an appointment, oldest first. */
+    async history(id: string) {
+      return sql.query<Record<string, unknown>>(
+        `SELECT id::text AS id, from_status, to_status, actor_id, actor_type, reason, data, ${isoUtc('at')} AS at
+           FROM appointment_events ev WHERE appointment_id = $id ORDER BY ev.id`, // the bigint, not the text alias ('100' < '99')
+        { id },
+      );
+    },
+  };
+}
+export type AppointmentRepository = ReturnType<typeof createAppointmentRepository>;

@@ -1,0 +1,138 @@
+import type { Sequelize } from 'sequelize-typescript';
+import type { Config } from './core/config';
+import type { Logger } from './core/logger';
+import type { ShutdownHook } from './core/shutdown';
+import { createTransactor } from './core/transaction';
+import type { LiveServer } from './live/live.server';
+import type { Metrics } from './metrics/metrics';
+import { createAuthService } from './auth/auth.service';
+import { createActorResolver } from './auth/authenticate';
+import { closeAccountSockets } from './auth/socket-auth';
+import { createDoctorDayRepository } from './doctor-days/doctor-day.repository';
+import { createDoctorDayService } from './doctor-days/doctor-days.service';
+import { createDoctorRepository } from './doctors/doctors.repository';
+import { createDoctorsService } from './doctors/doctors.service';
+import { createAvailabilityRepository } from './availability/availability.repository';
+import { createAvailabilityService } from './availability/availability.service';
+import { createUserRepository } from './users/users.repository';
+import { createUsersService } from './users/users.service';
+import { bootstrapAccounts } from './users/bootstrap';
+import { createDisplayTokenRepository } from './display-tokens/display-tokens.repository';
+import { createDisplayTokensService } from './display-tokens/display-tokens.service';
+import { createPatientRepository } from './patients/patients.repository';
+import { createPatientsService } from './patients/patients.service';
+import { createAppointmentRepository } from './appointments/appointments.repository';
+import { createAppointmentsService } from './appointments/appointments.service';
+import { createBookingService } from './appointments/booking.service';
+import { createIdempotencyRepository } from './appointments/idempotency.repository';
+import { createQueueRepository } from './queue/queue.repository';
+import { createQueueService } from './queue/queue.service';
+import { createQueuePublisher } from './queue/queue.publisher';
+
+/** What the composition root is given: the app's infrastructure, built by `createApp`. */
+export interface ServicesInput {
+  config: Config & { databaseUrl: string; jwtSecret: string };
+  logger: Logger;
+  sequelize: Sequelize;
+  io: LiveServer;
+  metrics: Metrics;
+  /** Tests only: drop after-commit queue publishes, as if the process died right after commit. */
+  suppressAfterCommitPublish?: boolean;
+}
+
+/**
+ * The composition root: every repository and service of one app, built once and handed to the routers
+ * (server/routes.ts), the socket handlers and the jobs. Nothing else constructs a service, so each is wired
+ * in exactly one place; features depend on each other only through what is passed here.
+ */
+export function createServices({ config, logger, sequelize, io, metrics, suppressAfterCommitPublish }: ServicesInput) {
+  const tx = createTransactor(sequelize);
+  const shutdownHooks: ShutdownHook[] = [];
+  const repos = {
+    doctorDays: createDoctorDayRepository(sequelize),
+    doctors: createDoctorRepository(sequelize),
+    availability: createAvailabilityRepository(sequelize),
+    users: createUserRepository(sequelize),
+    displayTokens: createDisplayTokenRepository(sequelize),
+    patients: createPatientRepository(sequelize),
+    appointments: createAppointmentRepository(sequelize),
+    idempotency: createIdempotencyRepository(sequelize),
+    queue: createQueueRepository(sequelize),
+  };
+  const closeSockets = (actor: { type: string; id: string }) => closeAccountSockets(io, logger, actor);
+
+  const doctorDays = createDoctorDayService({
+    repo: repos.doctorDays,
+    clinicTimezone: config.clinicTimezone,
+    bookingHorizonDays: config.bookingHorizonDays,
+  });
+  const today = () => doctorDays.today();
+  const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, closeSockets });
+  const appointments = createAppointmentsService({ repo: repos.appointments });
+  const booking = createBookingService({
+    tx,
+    doctorDays: repos.doctorDays,
+    appointments: repos.appointments,
+    idempotency: repos.idempotency,
+    window: doctorDays.window,
+  });
+  const publisher = createQueuePublisher({
+    repo: repos.queue,
+    io,
+    logger,
+    databaseUrl: config.databaseUrl,
+    relayIntervalMs: config.relayIntervalMs,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    suppressAfterCommit: suppressAfterCommitPublish,
+    onBacklog: (backlog, lagSeconds) => {
+      metrics.outboxBacklog.set(backlog);
+      metrics.outboxLagSeconds.set(lagSeconds);
+    },
+  });
+
+  return {
+    config,
+    logger,
+    sequelize,
+    io,
+    metrics,
+    tx,
+    repos,
+    today,
+    publisher,
+    auth: createAuthService({ findForLogin: repos.users.findForLogin, jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds }),
+    /** Credentials → actor, for HTTP and the Socket.IO handshake alike. */
+    resolveActor: createActorResolver({ findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive }, config.jwtSecret),
+    users: createUsersService({ repo: repos.users, doctors: repos.doctors, tx, closeSockets }),
+    displayTokens,
+    patients: createPatientsService({ repo: repos.patients, phoneRegion: config.defaultPhoneRegion }),
+    doctorDays,
+    doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, tx, today }),
+    availability: createAvailabilityService({ repo: repos.availability, doctors: repos.doctors, doctorDays: repos.doctorDays, tx }),
+    appointments,
+    booking,
+    queue: createQueueService({
+      tx,
+      repo: repos.queue,
+      appointments,
+      booking,
+      idempotency: repos.idempotency,
+      today,
+      poke: () => publisher.poke(),
+    }),
+    /** The first accounts, when none exist (see users/bootstrap.ts). */
+    bootstrap: (demo: boolean) => bootstrapAccounts({ sequelize, users: repos.users, doctors: repos.doctors, config, logger }, demo),
+    shutdownHooks,
+    /**
+     * Registers `hook` to run during graceful shutdown: after in-flight HTTP requests have finished and
+     * Socket.IO clients were sent elsewhere, before the Socket.IO adapters and the database pool close
+     * (so a hook may still query and broadcast, e.g. drain the outbox relay). Hooks run in registration
+     * order, each bounded by `SHUTDOWN_TIMEOUT_MS`; a failure is logged and does not stop the shutdown.
+     */
+    onShutdown(hook: ShutdownHook): void {
+      shutdownHooks.push(hook);
+    },
+  };
+}
+/** Every service of one app (see {@link createServices}). */
+export type Services = ReturnType<typeof createServices>;
