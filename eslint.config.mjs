@@ -29,6 +29,7 @@ export const LAYERS = {
   metrics: ['core'],
   health: ['core'],
   display: ['core'],
+  console: ['core'],
 };
 
 /** Every module `name` may import: its own layer and everything below it. */
@@ -101,6 +102,8 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, io: 'readonly' } },
     rules: { '@typescript-eslint/no-unused-vars': ['error', { caughtErrors: 'none' }] },
   },
+  // The staff console is ES modules (import/export), loaded by <script type="module">.
+  { files: ['server/console/public/**/*.js'], languageOptions: { sourceType: 'module' } },
   { files: ['**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
   ...boundaries,
   prettier,

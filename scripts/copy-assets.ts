@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CONSOLE_VENDOR, vendorModules } from './vendor-modules';
 
 /**
  * Build step after `tsc`: copies every non-TypeScript file under `server/` (e.g. the display page in
  * `server/display/public/`) to the same place under `dist/server/`, so the compiled app finds its assets
- * next to its code. Usage: `node dist/scripts/copy-assets.js` from the project root. Prints nothing.
+ * next to its code, then writes the console's browser libraries from node_modules into
+ * `dist/server/console/public/vendor/` (scripts/vendor-modules.ts). Usage: `node dist/scripts/copy-assets.js` from the project root. Prints nothing.
  */
 function copyAssets(from: string, to: string): number {
   if (!fs.existsSync(from)) return 0;
@@ -25,3 +27,4 @@ function copyAssets(from: string, to: string): number {
 
 const root = path.resolve(__dirname, '..', '..');
 copyAssets(path.join(root, 'server'), path.join(root, 'dist', 'server'));
+vendorModules(root, path.join(root, 'dist', 'server', 'console', 'public', 'vendor'), CONSOLE_VENDOR);

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   }
   const base = `http://localhost:${port}`;
   logger.info('clinic front desk listening', { url: base, docs: `${base}/docs`, ready: `${base}/ready`, embedded_database: db.embedded });
-  process.stdout.write(`\n  API      ${base}/api/v1\n  Docs     ${base}/docs\n  Ready    ${base}/ready\n\n`);
+  process.stdout.write(`\n  Console  ${base}/console\n  API      ${base}/api/v1\n  Docs     ${base}/docs\n  Ready    ${base}/ready\n\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

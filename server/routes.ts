@@ -16,15 +16,17 @@ import { displayRouter } from './display/display.routes';
 import { patientHistoryRouter } from './patient-history/patient-history.routes';
 import { lifecycleRouter } from './lifecycle/lifecycle.routes';
 import { reportsRouter } from './reports/reports.routes';
+import { consoleRouter } from './console/console.routes';
 
 /** A router made from the app's services; each router takes only what it uses. */
 export type RouterFactory = (s: Services) => Router;
 
-/** Routers mounted at the root, before anything else: health, metrics, the waiting-room page. Public (metrics may need its token). */
+/** Routers mounted at the root, before anything else: health, metrics, the waiting-room page, the staff console. Public (metrics may need its token). */
 export const rootRouters: RouterFactory[] = [
   (s) => healthRouter({ sequelize: s.sequelize, logger: s.logger }),
   (s) => metricsRouter({ metrics: s.metrics, metricsToken: s.config.metricsToken }),
   () => displayRouter(),
+  () => consoleRouter(),
 ];
 
 /** Routers mounted under `/api/v1` before authentication: the only API routes reachable without a token. */

@@ -8,7 +8,10 @@ export interface RouteInfo {
   openapiPath: string;
 }
 
-/** Every route the app registers (health, metrics, the display page, public and authenticated `/api/v1` features), read from the Express routers themselves. */
+/**
+ * Every route the app registers (health, metrics, the display and console pages, public and authenticated `/api/v1`
+ * features), read from the Express routers themselves.
+ */
 export function registeredRoutes(app: App): RouteInfo[] {
   const out: RouteInfo[] = [];
   const walk = (router: Router, prefix: string) => {
