@@ -19,6 +19,7 @@ export function socketAuth(resolve: ActorResolver, logger: Logger) {
     resolve(token).then(
       (actor) => {
         if (!actor) return next(refused('The token is invalid, expired or revoked'));
+        if (actor.type === 'api_key') return next(refused('API keys use the REST API only'));
         socket.data.actor = actor;
         next();
       },
