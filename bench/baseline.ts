@@ -67,6 +67,7 @@ export async function bookDirect(
         ...b,
         capacity: day.capacity,
         isWalkIn: false,
+        source: 'desk',
         actorId: b.actorId,
         actorType: b.actorId ? 'user' : null,
         actorKey,

@@ -13,13 +13,13 @@ import type { AppointmentStatus } from './appointment-status';
 export const APPOINTMENT_JSON = `jsonb_build_object(
   'id', ins.id, 'appointment_id', ins.id, 'patient_id', ins.patient_id, 'doctor_id', ins.doctor_id,
   'date', to_char(ins.date, 'YYYY-MM-DD'), 'slot', ins.slot, 'status', ins.status, 'is_walk_in', ins.is_walk_in,
-  'created_at', ${isoUtc('ins.created_at')},
+  'source', ins.source, 'created_at', ${isoUtc('ins.created_at')},
   'updated_at', ${isoUtc('ins.updated_at')})`;
 
 /**
  * The booking itself, one statement under the day's lock (see {@link AppointmentRepository.insertBooking}); the
  * presence re-check is the doctor-day rule's SQL. Binds: `$doctorId $date $patientId $capacity $isWalkIn
- * $actorId $actorType $actorKey $key` (key '' when none).
+ * $source $actorId $actorType $actorKey $key` (key '' when none).
  */
 export const INSERT_BOOKING_SQL = `WITH free AS (
        SELECT s FROM generate_series(1, $capacity::int) s
@@ -27,8 +27,8 @@ export const INSERT_BOOKING_SQL = `WITH free AS (
                            WHERE x.doctor_id = $doctorId AND x.date = $date AND x.slot = s AND x.status <> 'cancelled')
         ORDER BY s LIMIT 1),
      ins AS (
-       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by)
-       SELECT $patientId, $doctorId, $date, free.s, 'booked', $isWalkIn, $actorId FROM free
+       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, source, created_by)
+       SELECT $patientId, $doctorId, $date, free.s, 'booked', $isWalkIn, $source, $actorId FROM free
         WHERE NOT EXISTS (SELECT 1 FROM appointments y
                            WHERE y.patient_id = $patientId AND y.doctor_id = $doctorId AND y.date = $date AND y.status <> 'cancelled')
           AND EXISTS (SELECT 1 FROM doctors d ${PLAN.joinOverride('$date::date')}
@@ -72,6 +72,8 @@ export interface InsertBookingParams {
   patientId: string;
   capacity: number;
   isWalkIn: boolean;
+  /** `desk`, `walk_in` or an API key's source: who booked, set from the caller (never from the body). */
+  source: string;
   actorId: string | null;
   actorType: string | null;
   actorKey: string;
@@ -79,7 +81,7 @@ export interface InsertBookingParams {
 }
 
 const APPOINTMENT_COLUMNS = `a.id, a.id AS appointment_id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
-  a.is_walk_in, ${isoUtc('a.created_at')} AS created_at, ${isoUtc('a.updated_at')} AS updated_at`;
+  a.is_walk_in, a.source, ${isoUtc('a.created_at')} AS created_at, ${isoUtc('a.updated_at')} AS updated_at`;
 
 /** Storage of appointments; returns plain objects. */
 export function createAppointmentRepository(sequelize: Sequelize) {

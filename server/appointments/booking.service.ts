@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { ActorRef } from '../core/actor';
 import { ConcurrentUpdate, Conflict, NotFound, Unprocessable } from '../core/errors';
+import { NO_EVENTS, type DomainEvents } from '../core/events';
 import type { Transactor } from '../core/transaction';
 import type { BookingWindow } from '../doctor-days/doctor-day.rules';
 import type { DoctorDayRepository } from '../doctor-days/doctor-day.repository';
@@ -18,6 +19,30 @@ export interface BookingDeps {
   idempotency: IdempotencyRepository;
   /** Today and the booking horizon, now. */
   window: () => BookingWindow;
+  /** Where appointment.* events are recorded, in the change's transaction (default: nowhere). */
+  events?: DomainEvents;
+  /** Booking by mobile number: finds or creates the patient (the patients repository, from the composition root). */
+  patients?: PatientsByPhone;
+}
+
+/** A patient named by mobile number instead of an id (`POST /appointments {patient: …}`); `phone` as given (normalized by {@link PatientsByPhone}). */
+export interface PatientByPhone {
+  first_name: string;
+  last_name: string | null;
+  phone: string;
+  age: number | null;
+  email: string | null;
+}
+
+/** How booking finds or creates a patient by (phone, lower(first_name)), the key patients are unique by. */
+export interface PatientsByPhone {
+  /** The id of the patient with this phone and first name, or null. No lock. */
+  find(p: PatientByPhone): Promise<string | null>;
+  /**
+   * The id of that patient, created inside `t` when there is none (`INSERT … ON CONFLICT DO NOTHING`, then a select:
+   * of two racing requests one creates it and the other waits on the unique index, then finds it).
+   */
+  ensure(p: PatientByPhone, createdBy: string | null, t: Transaction): Promise<string>;
 }
 
 /** One booking request. */
@@ -30,6 +55,9 @@ export interface BookRequest extends IdempotencyKey {
   isWalkIn?: boolean;
 }
 
+/** A booking as the route asks for it: a patient id, or `patient` by mobile number (then `patientId` is null). */
+export type BookInput = Omit<BookRequest, 'patientId'> & { patientId: string | null; patient?: PatientByPhone };
+
 /** What the route answers: a fresh 201, or a replay of the first answer (`replayed`). */
 export interface BookResult {
   status: number;
@@ -38,7 +66,16 @@ export interface BookResult {
 }
 
 /** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key). */
-class NothingBooked extends Error {}
+class NothingBooked extends Error {
+  constructor(readonly patientId: string) {
+    super('nothing booked');
+  }
+}
+
+/** Who booked, from the caller: a walk-in, an API key's source, else the desk. Never from the body. */
+export function bookingSource(actor: ActorRef, isWalkIn: boolean): string {
+  return isWalkIn ? 'walk_in' : (actor.source ?? 'desk');
+}
 
 const notFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_NOT_FOUND');
 
@@ -46,26 +83,34 @@ const notFound = () => new NotFound('No appointment with this id', 'APPOINTMENT_
  * Booking, cancellation and reschedule: every change of a doctor-day's bookings, each under the day's
  * capacity row lock (see the README's "Booking: how it stays exact").
  */
-export function createBookingService({ tx, doctorDays, appointments, idempotency, window }: BookingDeps) {
-  const context = (req: BookRequest, key: string | null, t?: Transaction) =>
-    doctorDays.readBookingContext(
+export function createBookingService({ tx, doctorDays, appointments, idempotency, window, events = NO_EVENTS, patients }: BookingDeps) {
+  const context = async (
+    req: { doctorId: string; patientId: string | null; date: string; actor: ActorRef },
+    key: string | null,
+    t?: Transaction,
+    /** A patient about to be created by phone: count them as existing. */
+    newPatient = false,
+  ) => {
+    const ctx = await doctorDays.readBookingContext(
       { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key },
       t,
     );
+    return newPatient && !ctx.patient_exists ? { ...ctx, patient_exists: true } : ctx;
+  };
 
   /**
    * Says why nothing was booked, from a fresh read (after the lock, so it sees what the locked statement saw):
    * a rule that stopped holding meanwhile (doctor deactivated, day closed), the patient's booking, or a full day.
    */
-  async function whyNothingBooked(req: BookRequest, t?: Transaction): Promise<never> {
-    const ctx = await context(req, null, t);
+  async function whyNothingBooked(req: BookRequest, t?: Transaction, newPatient = false): Promise<never> {
+    const ctx = await context(req, null, t, newPatient);
     assertBookable(ctx, req.date, window());
     throw ctx.existing_id ? alreadyBooked(ctx.existing_id) : capacityFull();
   }
 
   async function lockAndInsert(req: BookRequest, t: Transaction): Promise<AppointmentJson> {
     const day = await doctorDays.lock(req.doctorId, req.date, t);
-    if (!day || day.booked_count >= day.capacity) throw new NothingBooked();
+    if (!day || day.booked_count >= day.capacity) throw new NothingBooked(req.patientId);
     const body = await appointments.insertBooking(
       {
         doctorId: req.doctorId,
@@ -73,6 +118,7 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
         patientId: req.patientId,
         capacity: day.capacity,
         isWalkIn: req.isWalkIn ?? false,
+        source: bookingSource(req.actor, req.isWalkIn ?? false),
         actorId: req.actor.id,
         actorType: req.actor.type,
         actorKey: keyOwner(req.actor.id),
@@ -80,7 +126,12 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
       },
       t,
     );
-    if (!body) throw new NothingBooked();
+    if (!body) throw new NothingBooked(req.patientId);
+    await events.record('appointment.booked', { appointment: body }, t, {
+      patientId: req.patientId,
+      doctorId: req.doctorId,
+      slot: body.slot as number,
+    });
     return body;
   }
 
@@ -91,11 +142,17 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
      *
      * Before any lock, one read answers what needs none: a stored idempotent response (replay, or 422 for a
      * different body), the rules (422s), and an already-full day (409 without queueing on the lock).
+     * By mobile number (`patient` instead of `patientId`): the patient with that phone and first name is used, or
+     * created inside the booking's transaction (a failed booking creates nobody; two racing requests create one).
      * @throws see {@link bookWithin}; Unprocessable `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
      */
-    async book(req: BookRequest): Promise<BookResult> {
-      const owner = keyOwner(req.actor.id);
-      const ctx = await context(req, req.key);
+    async book(input: BookInput): Promise<BookResult> {
+      const owner = keyOwner(input.actor.id);
+      if (!input.patientId && (!input.patient || !patients)) throw new Unprocessable('PATIENT_NOT_FOUND', 'No patient given');
+      const known = input.patientId ?? (await patients!.find(input.patient!));
+      const newPatient = known === null;
+      const req = { ...input, patientId: known };
+      const ctx = await context(req, req.key, undefined, newPatient);
       if (req.key && ctx.idem_fingerprint) {
         return {
           ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint),
@@ -111,11 +168,12 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
             const stored = await idempotency.claim(owner, req.key, req.fingerprint, t);
             if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
           }
-          return { status: 201, body: await lockAndInsert(req, t), replayed: false };
+          const patientId = known ?? (await patients!.ensure(input.patient!, req.actor.id, t));
+          return { status: 201, body: await lockAndInsert({ ...req, patientId }, t), replayed: false };
         });
       } catch (err) {
         // Full, already booked, or the day closed meanwhile: say which after the lock is released.
-        if (err instanceof NothingBooked) return whyNothingBooked(req);
+        if (err instanceof NothingBooked) return whyNothingBooked({ ...req, patientId: err.patientId }, undefined, newPatient);
         throw err;
       }
     },
@@ -158,7 +216,14 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
           },
           t,
         );
-        if (body) return body;
+        if (body) {
+          await events.record('appointment.cancelled', { appointment: body, reason }, t, {
+            patientId: a.patient_id,
+            doctorId: a.doctor_id,
+            slot: a.slot,
+          });
+          return body;
+        }
         const now = await appointments.findRow(id, t);
         if (now) assertTransition(now.status, 'cancelled');
         throw new ConcurrentUpdate('The appointment was moved while this request ran; retry');
@@ -220,6 +285,12 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
           t,
         );
         if (!body) throw new ConcurrentUpdate('The appointment changed while this request ran; retry');
+        await events.record(
+          'appointment.rescheduled',
+          { appointment: body, from: { doctor_id: a.doctor_id, date: a.date, slot: a.slot }, reason },
+          t,
+          { patientId: a.patient_id, doctorId: newDoctorId, slot: body.slot as number },
+        );
         return body;
       });
     },

@@ -13,8 +13,9 @@ export function doctorDaysRouter({ doctorDays }: { doctorDays: DoctorDayService 
    * /api/v1/doctors/{id}/days/{date}:
    *   get:
    *     tags: [appointments]
-   *     summary: A doctor-day at a glance for reception
+   *     summary: A doctor-day at a glance for reception (and for API keys with slots:read, e.g. a website showing free places)
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [slots:read]
    *     x-doctor-scope: true
    *     parameters:
    *       - { $ref: '#/components/parameters/Id' }
@@ -23,9 +24,15 @@ export function doctorDaysRouter({ doctorDays }: { doctorDays: DoctorDayService 
    *       200: { description: '{doctor_id, date, capacity, booked, remaining, is_present, is_active, bookable}' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/days/:date', allow('reception', 'doctor'), ownDoctorOnly(), validate(daySummarySchema), async (req, res) => {
-    res.json(await doctorDays.summary(req.params.id as string, req.params.date as string));
-  });
+  r.get(
+    '/doctors/:id/days/:date',
+    allow('reception', 'doctor').orScope('slots:read'),
+    ownDoctorOnly(),
+    validate(daySummarySchema),
+    async (req, res) => {
+      res.json(await doctorDays.summary(req.params.id as string, req.params.date as string));
+    },
+  );
 
   return r;
 }

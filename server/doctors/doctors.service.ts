@@ -1,4 +1,5 @@
 import { Conflict, NotFound } from '../core/errors';
+import { NO_EVENTS, type DomainEvents } from '../core/events';
 import { page } from '../core/schemas';
 import type { Transactor } from '../core/transaction';
 import type { DoctorDayRepository } from '../doctor-days/doctor-day.repository';
@@ -12,13 +13,15 @@ export interface DoctorsDeps {
   tx: Transactor;
   /** Today, `YYYY-MM-DD`, in the clinic's zone. */
   today: () => string;
+  /** Where doctor.created / doctor.updated are recorded, in the change's transaction (default: nowhere). */
+  events?: DomainEvents;
 }
 
 const notFound = () => new NotFound('No doctor with this id', 'DOCTOR_NOT_FOUND');
 const codeTaken = () => new Conflict('DOCTOR_CODE_TAKEN', 'Another doctor already has this code');
 
 /** The doctor directory and a doctor's settings. */
-export function createDoctorsService({ repo, doctorDays, tx, today }: DoctorsDeps) {
+export function createDoctorsService({ repo, doctorDays, tx, today, events = NO_EVENTS }: DoctorsDeps) {
   return {
     /** @throws NotFound `DOCTOR_NOT_FOUND` */
     async get(id: string): Promise<DoctorDto> {
@@ -29,9 +32,12 @@ export function createDoctorsService({ repo, doctorDays, tx, today }: DoctorsDep
 
     /** @throws Conflict `DOCTOR_CODE_TAKEN` */
     async create(input: DoctorFields & { name: string; code: string }): Promise<DoctorDto> {
-      const d = await repo.create({ ...input, specialty: input.specialty || null });
-      if (d === 'code_taken') throw codeTaken();
-      return d;
+      return tx(async (t) => {
+        const d = await repo.create({ ...input, specialty: input.specialty || null }, t);
+        if (d === 'code_taken') throw codeTaken();
+        await events.record('doctor.created', { doctor: d }, t);
+        return d;
+      });
     },
 
     /**
@@ -56,6 +62,7 @@ export function createDoctorsService({ repo, doctorDays, tx, today }: DoctorsDep
             throw new Conflict('CAPACITY_BELOW_BOOKED', 'Some days already have more bookings than this capacity', { dates: over });
           for (const d of days) await doctorDays.setCapacity(id, d.date, d.planned_capacity, t);
         }
+        await events.record('doctor.updated', { doctor: after, previous: before }, t);
         return after;
       });
     },
