@@ -26,6 +26,10 @@ export const LAYERS = {
   metrics: ['core'],
   health: ['core'],
   display: ['core'],
+  'api-keys': ['auth'],
+  webhooks: ['queue', 'doctors'],
+  reminders: ['appointments'],
+  calendar: ['appointments', 'doctors'],
 };
 
 /** Every module `name` may import: its own layer and everything below it. */

@@ -12,6 +12,10 @@ import { queueRouter } from './queue/queue.routes';
 import { healthRouter } from './health/health.routes';
 import { metricsRouter } from './metrics/metrics.routes';
 import { displayRouter } from './display/display.routes';
+import { apiKeysRouter } from './api-keys/api-keys.routes';
+import { webhooksRouter } from './webhooks/webhooks.routes';
+import { calendarRouter } from './calendar/calendar.routes';
+import { calendarFeedRouter } from './calendar/calendar-feed.routes';
 
 /** A router made from the app's services; each router takes only what it uses. */
 export type RouterFactory = (s: Services) => Router;
@@ -21,13 +25,14 @@ export const rootRouters: RouterFactory[] = [
   (s) => healthRouter({ sequelize: s.sequelize, logger: s.logger }),
   (s) => metricsRouter({ metrics: s.metrics, metricsToken: s.config.metricsToken }),
   () => displayRouter(),
+  (s) => calendarFeedRouter({ calendar: s.calendar }),
 ];
 
 /** Routers mounted under `/api/v1` before authentication: the only API routes reachable without a token. */
 export const publicApiRouters: RouterFactory[] = [(s) => loginRouter({ auth: s.auth, loginRateLimit: s.config.loginRateLimit })];
 
 /**
- * Feature routers mounted under `/api/v1` after authentication (a staff JWT or screen token is required;
+ * Feature routers mounted under `/api/v1` after authentication (a staff JWT, screen token or API key is required;
  * each route's guard then checks the role). The route-documentation and authorization-matrix tests walk these.
  */
 export const apiRouters: RouterFactory[] = [
@@ -45,4 +50,7 @@ export const apiRouters: RouterFactory[] = [
       today: s.today,
       counters: { bookings: s.metrics.bookings, checkins: s.metrics.checkins, queueCalls: s.metrics.queueCalls },
     }),
+  (s) => apiKeysRouter({ apiKeys: s.apiKeys }),
+  (s) => webhooksRouter({ webhooks: s.webhooks }),
+  (s) => calendarRouter({ calendar: s.calendar, publicUrl: s.config.publicUrl }),
 ];

@@ -28,6 +28,18 @@ import { createIdempotencyRepository } from './appointments/idempotency.reposito
 import { createQueueRepository } from './queue/queue.repository';
 import { createQueueService } from './queue/queue.service';
 import { createQueuePublisher } from './queue/queue.publisher';
+import { createPatientsByPhone } from './patients/patients-by-phone';
+import { createApiKeyRepository } from './api-keys/api-keys.repository';
+import { createApiKeysService } from './api-keys/api-keys.service';
+import { apiKeyRateLimit } from './api-keys/api-key-rate-limit';
+import { createWebhookRepository } from './webhooks/webhooks.repository';
+import { createDomainEvents } from './webhooks/domain-events';
+import { createWebhookRelay } from './webhooks/relay';
+import { createWebhooksService } from './webhooks/webhooks.service';
+import { createReminderRepository } from './reminders/reminders.repository';
+import { createReminderJob } from './reminders/reminders.job';
+import { createCalendarRepository } from './calendar/calendar.repository';
+import { createCalendarService } from './calendar/calendar.service';
 
 /** What the composition root is given: the app's infrastructure, built by `createApp`. */
 export interface ServicesInput {
@@ -58,7 +70,25 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     appointments: createAppointmentRepository(sequelize),
     idempotency: createIdempotencyRepository(sequelize),
     queue: createQueueRepository(sequelize),
+    apiKeys: createApiKeyRepository(sequelize),
+    webhooks: createWebhookRepository(sequelize),
+    reminders: createReminderRepository(sequelize),
+    calendar: createCalendarRepository(sequelize),
   };
+  // Integrations: domain events go to the webhook outbox in each change's transaction; the relay sends them.
+  const webhookRelay = createWebhookRelay({
+    repo: repos.webhooks,
+    logger,
+    allowPrivate: config.webhookAllowPrivate,
+    timeoutMs: config.webhookTimeoutMs,
+    intervalMs: config.webhookRelayIntervalMs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    retryMaxMs: config.webhookRetryMaxMs,
+    giveUpHours: config.webhookGiveUpHours,
+    disableAfterFailures: config.webhookDisableAfterFailures,
+  });
+  const events = createDomainEvents(repos.webhooks, () => webhookRelay.poke());
+  const apiKeys = createApiKeysService({ repo: repos.apiKeys });
   const closeSockets = (actor: { type: string; id: string }) => closeAccountSockets(io, logger, actor);
 
   const doctorDays = createDoctorDayService({
@@ -68,13 +98,25 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
   });
   const today = () => doctorDays.today();
   const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, closeSockets });
-  const appointments = createAppointmentsService({ repo: repos.appointments });
+  const appointments = createAppointmentsService({ repo: repos.appointments, events });
   const booking = createBookingService({
     tx,
     doctorDays: repos.doctorDays,
     appointments: repos.appointments,
     idempotency: repos.idempotency,
     window: doctorDays.window,
+    events,
+    patients: createPatientsByPhone(sequelize, config.defaultPhoneRegion),
+  });
+  const reminders = createReminderJob({
+    tx,
+    repo: repos.reminders,
+    events,
+    logger,
+    clinicTimezone: config.clinicTimezone,
+    leadHours: config.reminderLeadHours,
+    dayStart: config.reminderDayStart,
+    intervalMs: config.reminderIntervalMs,
   });
   const publisher = createQueuePublisher({
     repo: repos.queue,
@@ -102,12 +144,33 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     publisher,
     auth: createAuthService({ findForLogin: repos.users.findForLogin, jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds }),
     /** Credentials → actor, for HTTP and the Socket.IO handshake alike. */
-    resolveActor: createActorResolver({ findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive }, config.jwtSecret),
+    resolveActor: createActorResolver(
+      { findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive, findApiKey: apiKeys.findActive },
+      config.jwtSecret,
+    ),
+    apiKeys,
+    /** Per-key request limit (API_KEY_RATE_LIMIT a minute, counted in PostgreSQL); mounted after authentication. */
+    apiKeyRateLimit: apiKeyRateLimit(repos.apiKeys.hit, config.apiKeyRateLimit),
+    webhooks: createWebhooksService({ repo: repos.webhooks, allowPrivate: config.webhookAllowPrivate, poke: () => webhookRelay.poke() }),
+    webhookRelay,
+    reminders,
+    calendar: createCalendarService({ repo: repos.calendar, doctors: repos.doctors, clinicTimezone: config.clinicTimezone, today }),
+    /** The integration jobs of this instance: the webhook relay and the reminder job. */
+    integrations: {
+      start(): void {
+        webhookRelay.start();
+        reminders.start();
+      },
+      async stop(): Promise<void> {
+        await reminders.stop();
+        await webhookRelay.stop();
+      },
+    },
     users: createUsersService({ repo: repos.users, doctors: repos.doctors, tx, closeSockets }),
     displayTokens,
     patients: createPatientsService({ repo: repos.patients, phoneRegion: config.defaultPhoneRegion }),
     doctorDays,
-    doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, tx, today }),
+    doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, tx, today, events }),
     availability: createAvailabilityService({ repo: repos.availability, doctors: repos.doctors, doctorDays: repos.doctorDays, tx }),
     appointments,
     booking,
@@ -119,6 +182,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
       idempotency: repos.idempotency,
       today,
       poke: () => publisher.poke(),
+      events,
     }),
     /** The first accounts, when none exist (see users/bootstrap.ts). */
     bootstrap: (demo: boolean) => bootstrapAccounts({ sequelize, users: repos.users, doctors: repos.doctors, config, logger }, demo),
