@@ -121,7 +121,7 @@ const schema = Joi.object({
   WEBHOOK_RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(1000),
   WEBHOOK_RETRY_BASE_MS: Joi.number().integer().min(10).max(3_600_000).default(5000),
   WEBHOOK_RETRY_MAX_MS: Joi.number().integer().min(10).max(86_400_000).default(3_600_000),
-  WEBHOOK_GIVE_UP_HOURS: Joi.number().min(0.001).max(720).default(24),
+  WEBHOOK_GIVE_UP_HOURS: Joi.number().min(0.0001).max(720).default(24),
   WEBHOOK_DISABLE_AFTER_FAILURES: Joi.number().integer().min(1).max(100000).default(20),
   REMINDER_LEAD_HOURS: Joi.string()
     .default('24,2')

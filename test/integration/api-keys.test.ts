@@ -18,7 +18,12 @@ describe('API keys and booking by mobile number', function () {
     await t.stop();
   });
   const mint = async (scopes: string[], source = 'phone_agent') =>
-    (await admin.post('/api/v1/api-keys').send({ label: `key ${source}`, scopes, source }).expect(201)).body as {
+    (
+      await admin
+        .post('/api/v1/api-keys')
+        .send({ label: `key ${source}`, scopes, source })
+        .expect(201)
+    ).body as {
       id: string;
       key: string;
     };
@@ -26,7 +31,10 @@ describe('API keys and booking by mobile number', function () {
     ((await t.app.sequelize.query(sql, { replacements })) as [Array<{ n: number }>, unknown])[0][0].n;
 
   it('when a key is minted, then it is shown once as ck_…, stored as a hash, and listed without it', async () => {
-    const res = await admin.post('/api/v1/api-keys').send({ label: 'Website', scopes: ['doctors:read', 'slots:read'], source: 'web' }).expect(201);
+    const res = await admin
+      .post('/api/v1/api-keys')
+      .send({ label: 'Website', scopes: ['doctors:read', 'slots:read'], source: 'web' })
+      .expect(201);
     expect(res.body).to.include({ label: 'Website', source: 'web' });
     expect(res.body.scopes).to.deep.equal(['doctors:read', 'slots:read']);
     expect(res.body.key).to.match(/^ck_[A-Za-z0-9_-]{43}$/);
@@ -36,9 +44,15 @@ describe('API keys and booking by mobile number', function () {
     expect(JSON.stringify(list)).to.not.include(res.body.key);
     expect(await count('SELECT count(*)::int AS n FROM api_keys WHERE key_hash = :k', { k: res.body.key })).to.equal(0);
     for (const bad of [{ source: 'desk' }, { source: 'walk_in' }, { scopes: ['users:write'] }, { scopes: [] }]) {
-      await admin.post('/api/v1/api-keys').send({ label: 'x', scopes: ['doctors:read'], source: 'web', ...bad }).expect(400);
+      await admin
+        .post('/api/v1/api-keys')
+        .send({ label: 'x', scopes: ['doctors:read'], source: 'web', ...bad })
+        .expect(400);
     }
-    await desk.post('/api/v1/api-keys').send({ label: 'x', scopes: ['doctors:read'], source: 'web' }).expect(403);
+    await desk
+      .post('/api/v1/api-keys')
+      .send({ label: 'x', scopes: ['doctors:read'], source: 'web' })
+      .expect(403);
   });
 
   it('when a phone agent with only a key finds a doctor, reads the day and books by mobile number, then the booking is marked phone_agent and the patient is created once', async () => {
@@ -64,16 +78,25 @@ describe('API keys and booking by mobile number', function () {
     expect(second.body.patient_id).to.equal(first.body.patient_id);
     expect(await count(`SELECT count(*)::int AS n FROM patients WHERE phone = :p`, { p: `+91${phone}` })).to.equal(1);
     // Another family member on the same phone is another patient.
-    const sister = await agent.post('/api/v1/appointments').send({ doctor_id: doc.id, date, patient: { first_name: 'Lakshmi', phone } }).expect(201);
+    const sister = await agent
+      .post('/api/v1/appointments')
+      .send({ doctor_id: doc.id, date, patient: { first_name: 'Lakshmi', phone } })
+      .expect(201);
     expect(sister.body.patient_id).to.not.equal(first.body.patient_id);
     expect((await agent.get(`/api/v1/appointments/${first.body.id}`).expect(200)).body.source).to.equal('phone_agent');
     // The body cannot choose the source, and cannot name both a patient id and a patient.
-    await agent.post('/api/v1/appointments').send({ doctor_id: doc.id, date, source: 'desk', patient: { first_name: 'Z', phone } }).expect(400);
+    await agent
+      .post('/api/v1/appointments')
+      .send({ doctor_id: doc.id, date, source: 'desk', patient: { first_name: 'Z', phone } })
+      .expect(400);
     await agent
       .post('/api/v1/appointments')
       .send({ doctor_id: doc.id, date, patient_id: first.body.patient_id, patient: { first_name: 'Ravi', phone } })
       .expect(400);
-    await agent.post('/api/v1/appointments').send({ doctor_id: doc.id, date, patient: { first_name: 'Bad', phone: '12' } }).expect(400);
+    await agent
+      .post('/api/v1/appointments')
+      .send({ doctor_id: doc.id, date, patient: { first_name: 'Bad', phone: '12' } })
+      .expect(400);
     // Staff-only and unscoped routes stay closed.
     expect((await agent.get('/api/v1/patients?phone=' + phone)).body.error).to.equal('INSUFFICIENT_SCOPE');
     await agent.get('/api/v1/users').expect(403);
@@ -102,7 +125,10 @@ describe('API keys and booking by mobile number', function () {
     const [p] = await newPatients(desk, 1);
     await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: full.id, date }).expect(201);
     const lone = phoneNumber();
-    const res = await agent.post('/api/v1/appointments').send({ doctor_id: full.id, date, patient: { first_name: 'Nobody', phone: lone } }).expect(409);
+    const res = await agent
+      .post('/api/v1/appointments')
+      .send({ doctor_id: full.id, date, patient: { first_name: 'Nobody', phone: lone } })
+      .expect(409);
     expect(res.body.error).to.equal('CAPACITY_FULL');
     expect(await count(`SELECT count(*)::int AS n FROM patients WHERE phone = :p`, { p: `+91${lone}` })).to.equal(0);
   });
@@ -110,7 +136,14 @@ describe('API keys and booking by mobile number', function () {
   it('when staff book, then source is desk; a walk-in is walk_in', async () => {
     const doc = await newDoctor(admin, 5);
     const [p1, p2] = await newPatients(desk, 2);
-    expect((await desk.post('/api/v1/appointments').send({ patient_id: p1, doctor_id: doc.id, date: dayFromToday(1) }).expect(201)).body.source).to.equal('desk');
+    expect(
+      (
+        await desk
+          .post('/api/v1/appointments')
+          .send({ patient_id: p1, doctor_id: doc.id, date: dayFromToday(1) })
+          .expect(201)
+      ).body.source,
+    ).to.equal('desk');
     const walk = (await desk.post('/api/v1/walk-ins').send({ patient_id: p2, doctor_id: doc.id }).expect(201)).body;
     expect(walk.appointment.source).to.equal('walk_in');
   });
@@ -138,7 +171,14 @@ describe('API key rate limit, shared by instances', function () {
   it('when a key sends more than API_KEY_RATE_LIMIT requests a minute across two instances, then 429 with Retry-After', async () => {
     const [a, b] = await Promise.all([startTestApp({ API_KEY_RATE_LIMIT: '6' }), startTestApp({ API_KEY_RATE_LIMIT: '6' })]);
     try {
-      const { key } = (await (await a.as('admin')).post('/api/v1/api-keys').send({ label: 'rl', scopes: ['doctors:read'], source: 'web' }).expect(201)).body;
+      const { key } = (
+        await (
+          await a.as('admin')
+        )
+          .post('/api/v1/api-keys')
+          .send({ label: 'rl', scopes: ['doctors:read'], source: 'web' })
+          .expect(201)
+      ).body;
       const minute = async () =>
         ((await a.app.sequelize.query(`SELECT date_trunc('minute', now())::text AS m`)) as [Array<{ m: string }>, unknown])[0][0].m;
       // Counted per fixed minute: if the minute turns during the burst, the counts split, so try again (at most twice more).

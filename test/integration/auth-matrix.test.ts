@@ -113,7 +113,10 @@ describe('authorization matrix: every documented route × every kind of caller',
         if (!Array.isArray(op['x-roles'])) problems.push(`${method.toUpperCase()} ${path} has no x-roles`);
         for (const s of op['x-scopes'] ?? []) if (!(SCOPES as readonly string[]).includes(s)) problems.push(`${path}: unknown scope ${s}`);
         // Staff-only areas never admit a key: accounts, keys, webhooks, calendar feeds, audit history, queue actions.
-        if (op['x-scopes']?.length && /\/(users|api-keys|webhooks|display-tokens|calendar-feeds|history|queue-entries|call-next|no-show|checkins|walk-ins)\b/.test(path)) {
+        if (
+          op['x-scopes']?.length &&
+          /\/(users|api-keys|webhooks|display-tokens|calendar-feeds|history|queue-entries|call-next|no-show|checkins|walk-ins)\b/.test(path)
+        ) {
           problems.push(`${method.toUpperCase()} ${path} is staff-only but lists x-scopes`);
         }
         for (const who of Object.keys(agents) as Identity[]) {

@@ -36,11 +36,36 @@ describe('calendar feeds: a doctor subscribes to their days by URL', function ()
   it('when the doctor mints a feed, then it parses as iCalendar with one event per appointment, no names, cancelled ones marked, ETag/304, and revoking stops it at once', async () => {
     const doc = await newDoctor(admin, 10);
     const me = await t.as('doctor', doc.id);
-    const patient = (await desk.post('/api/v1/patients').send(buildPatient({ first_name: 'Kavitha', last_name: 'Ramesh' })).expect(201)).body;
-    const other = (await desk.post('/api/v1/patients').send(buildPatient({ first_name: 'Joseph', last_name: 'Mathew' })).expect(201)).body;
-    const a1 = (await desk.post('/api/v1/appointments').send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(2) }).expect(201)).body;
-    const a2 = (await desk.post('/api/v1/appointments').send({ patient_id: other.id, doctor_id: doc.id, date: dayFromToday(2) }).expect(201)).body;
-    const far = (await desk.post('/api/v1/appointments').send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(75) }).expect(201)).body;
+    const patient = (
+      await desk
+        .post('/api/v1/patients')
+        .send(buildPatient({ first_name: 'Kavitha', last_name: 'Ramesh' }))
+        .expect(201)
+    ).body;
+    const other = (
+      await desk
+        .post('/api/v1/patients')
+        .send(buildPatient({ first_name: 'Joseph', last_name: 'Mathew' }))
+        .expect(201)
+    ).body;
+    const a1 = (
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(2) })
+        .expect(201)
+    ).body;
+    const a2 = (
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: other.id, doctor_id: doc.id, date: dayFromToday(2) })
+        .expect(201)
+    ).body;
+    const far = (
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(75) })
+        .expect(201)
+    ).body;
     await desk.post(`/api/v1/appointments/${a2.id}/cancel`).send({ reason: 'called' }).expect(200);
 
     const minted = (await me.post(`/api/v1/doctors/${doc.id}/calendar-feeds`).send({ label: 'phone' }).expect(201)).body;
@@ -52,7 +77,10 @@ describe('calendar feeds: a doctor subscribes to their days by URL', function ()
     expect(res.headers.etag).to.match(/^"[A-Za-z0-9_-]+"$/);
     const evs = events(res.text);
     expect(evs.map((e) => e.uid).sort()).to.deep.equal([`${a1.id}@clinic-front-desk`, `${a2.id}@clinic-front-desk`].sort());
-    expect(evs.some((e) => e.uid.startsWith(far.id)), 'beyond 60 days').to.equal(false);
+    expect(
+      evs.some((e) => e.uid.startsWith(far.id)),
+      'beyond 60 days',
+    ).to.equal(false);
     const e1 = evs.find((e) => e.uid.startsWith(a1.id))!;
     expect(e1.summary).to.equal(`${doc.code}-001`);
     expect(e1.start.isDate, 'no time known: an all-day event').to.equal(true);
@@ -64,7 +92,10 @@ describe('calendar feeds: a doctor subscribes to their days by URL', function ()
     // Unchanged → 304; a change → a new ETag.
     await t.http.get(path).set('If-None-Match', res.headers.etag).expect(304);
     const third = (await desk.post('/api/v1/patients').send(buildPatient()).expect(201)).body;
-    await desk.post('/api/v1/appointments').send({ patient_id: third.id, doctor_id: doc.id, date: dayFromToday(3) }).expect(201);
+    await desk
+      .post('/api/v1/appointments')
+      .send({ patient_id: third.id, doctor_id: doc.id, date: dayFromToday(3) })
+      .expect(201);
     const changed = await t.http.get(path).set('If-None-Match', res.headers.etag).expect(200);
     expect(changed.headers.etag).to.not.equal(res.headers.etag);
     expect(events(changed.text)).to.have.length(3);
@@ -84,8 +115,16 @@ describe('calendar feeds: a doctor subscribes to their days by URL', function ()
 
   it('when a feed is created with show_patient_names, then titles carry the first name and last initial only', async () => {
     const doc = await newDoctor(admin, 10);
-    const patient = (await desk.post('/api/v1/patients').send(buildPatient({ first_name: 'Kavitha', last_name: 'Ramesh' })).expect(201)).body;
-    await desk.post('/api/v1/appointments').send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(1) }).expect(201);
+    const patient = (
+      await desk
+        .post('/api/v1/patients')
+        .send(buildPatient({ first_name: 'Kavitha', last_name: 'Ramesh' }))
+        .expect(201)
+    ).body;
+    await desk
+      .post('/api/v1/appointments')
+      .send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(1) })
+      .expect(201);
     const minted = (await admin.post(`/api/v1/doctors/${doc.id}/calendar-feeds`).send({ show_patient_names: true }).expect(201)).body;
     const res = await t.http.get(new URL(minted.url).pathname).expect(200);
     const [e] = events(res.text);

@@ -15,12 +15,20 @@ describe('reminders: appointment.reminder at each lead time, once', function () 
   let endpointId: string;
   before(async () => {
     // Lead times 24 h and 2 h; no time known → 09:00 in the clinic's zone (UTC here) on the appointment's day.
-    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RELAY_INTERVAL_MS: '100', REMINDER_LEAD_HOURS: '24,2', REMINDER_DAY_START: '09:00' });
+    t = await startTestApp({
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RELAY_INTERVAL_MS: '100',
+      REMINDER_LEAD_HOURS: '24,2',
+      REMINDER_DAY_START: '09:00',
+    });
     admin = await t.as('admin');
     desk = await t.as('reception');
     receiver = await startReceiver();
     endpointId = (
-      await admin.post('/api/v1/webhooks').send({ url: receiver.url, events: ['appointment.reminder'], include_patient_contact: true }).expect(201)
+      await admin
+        .post('/api/v1/webhooks')
+        .send({ url: receiver.url, events: ['appointment.reminder'], include_patient_contact: true })
+        .expect(201)
     ).body.id;
   });
   after(async () => {
@@ -29,7 +37,10 @@ describe('reminders: appointment.reminder at each lead time, once', function () 
     await receiver.close();
   });
   const remindersOf = (appointmentId: string) =>
-    receiver.acknowledged().map((r) => JSON.parse(r.body)).filter((b) => b.type === 'appointment.reminder' && b.data.appointment_id === appointmentId);
+    receiver
+      .acknowledged()
+      .map((r) => JSON.parse(r.body))
+      .filter((b) => b.type === 'appointment.reminder' && b.data.appointment_id === appointmentId);
   /** `lead:outcome` rows recorded for one appointment (other files' appointments share the database). */
   const recorded = async (id: string) =>
     (
@@ -87,9 +98,12 @@ describe('reminders: appointment.reminder at each lead time, once', function () 
       await other.app.ctx.reminders.runOnce(at);
       expect(await recorded(a.id)).to.deep.equal(['24:sent']);
       await eventually(() => remindersOf(a.id).length === 1, 10_000, 'one reminder');
-      const [[n]] = (await t.app.sequelize.query(`SELECT count(*)::int AS n FROM webhook_events WHERE type = 'appointment.reminder' AND data->>'appointment_id' = :id`, {
-        replacements: { id: a.id },
-      })) as [[{ n: number }], unknown];
+      const [[n]] = (await t.app.sequelize.query(
+        `SELECT count(*)::int AS n FROM webhook_events WHERE type = 'appointment.reminder' AND data->>'appointment_id' = :id`,
+        {
+          replacements: { id: a.id },
+        },
+      )) as [[{ n: number }], unknown];
       expect(n.n).to.equal(1);
     } finally {
       await other.stop();

@@ -50,8 +50,9 @@ describe('webhooks and reminders across processes: kill -9, two instances, resta
     return res.body.id as string;
   };
   const bookMany = async (urls: string[], n: number, date: string) => {
-    const doctor = (await api(urls[0], token, 'POST', '/api/v1/doctors', buildDoctor({ default_daily_capacity: n, working_days: [1, 2, 3, 4, 5, 6, 7] })))
-      .body;
+    const doctor = (
+      await api(urls[0], token, 'POST', '/api/v1/doctors', buildDoctor({ default_daily_capacity: n, working_days: [1, 2, 3, 4, 5, 6, 7] }))
+    ).body;
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const url = urls[i % urls.length];
@@ -84,10 +85,16 @@ describe('webhooks and reminders across processes: kill -9, two instances, resta
     expect(before, 'the kill came before everything was sent').to.be.below(20);
     await start();
     await eventually(() => ids.every((id) => acksByAppointment().has(id)), 40_000, 'every booking delivered after the restart');
-    await eventually(async () => {
-      const r = await db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status <> 'delivered'`, [endpoint]);
-      return r.rows[0].n === 0;
-    }, 10_000, 'every delivery marked delivered');
+    await eventually(
+      async () => {
+        const r = await db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status <> 'delivered'`, [
+          endpoint,
+        ]);
+        return r.rows[0].n === 0;
+      },
+      10_000,
+      'every delivery marked delivered',
+    );
     const dup = [...acksByAppointment().values()].filter((v) => v.length > 1).length;
     console.log(`      kill -9: ${before}/20 acknowledged before the kill; ${dup} sent again after it (at least once); all 20 delivered`);
     for (const v of acksByAppointment().values()) expect(new Set(v).size, 'one webhook-id per event').to.equal(1);
@@ -100,7 +107,10 @@ describe('webhooks and reminders across processes: kill -9, two instances, resta
     await eventually(() => ids.every((id) => acksByAppointment().has(id)), 30_000, 'all 30 delivered');
     await new Promise((r) => setTimeout(r, 1000));
     const counts = ids.map((id) => acksByAppointment().get(id)!.length);
-    expect(counts.every((c) => c === 1), `deliveries per event: ${counts}`).to.equal(true);
+    expect(
+      counts.every((c) => c === 1),
+      `deliveries per event: ${counts}`,
+    ).to.equal(true);
   });
 
   it('when the reminder job runs on several instances and one is killed and restarted, then each reminder is sent once', async () => {

@@ -32,7 +32,10 @@ describe('webhooks: signed, from the outbox, at least once', function () {
     await receiver.close();
   });
   const subscribe = async (events: string[], extra: Record<string, unknown> = {}, url = receiver.url) => {
-    const res = await admin.post('/api/v1/webhooks').send({ url, events, ...extra }).expect(201);
+    const res = await admin
+      .post('/api/v1/webhooks')
+      .send({ url, events, ...extra })
+      .expect(201);
     endpoints.push(res.body.id);
     return res.body as { id: string; secret: string };
   };
@@ -44,13 +47,25 @@ describe('webhooks: signed, from the outbox, at least once', function () {
     expect((await admin.get(`/api/v1/webhooks/${ep.id}`).expect(200)).body).to.not.have.property('secret');
     const doc = await newDoctor(admin);
     const [p] = await newPatients(desk, 1);
-    const booked = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(2) }).expect(201)).body;
+    const booked = (
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(2) })
+        .expect(201)
+    ).body;
     await eventually(() => ofType(receiver, 'appointment.booked').some((r) => r.body.includes(booked.id)), 10_000, 'the webhook');
     const got = receiver.received.find((r) => r.body.includes(booked.id))!;
     const payload = new Webhook(ep.secret).verify(got.body, got.headers) as { type: string; timestamp: string; data: Record<string, any> };
     expect(payload.type).to.equal('appointment.booked');
     expect(got.headers['webhook-id']).to.match(/^msg_[0-9a-f-]{36}$/);
-    expect(payload.data).to.include({ appointment_id: booked.id, doctor_id: doc.id, slot: 1, status: 'booked', source: 'desk', token: `${doc.code}-001` });
+    expect(payload.data).to.include({
+      appointment_id: booked.id,
+      doctor_id: doc.id,
+      slot: 1,
+      status: 'booked',
+      source: 'desk',
+      token: `${doc.code}-001`,
+    });
     expect(payload.data).to.include.keys('site_id', 'start_time', 'end_time', 'estimated_time', 'date', 'patient_id');
     expect(payload.data.doctor).to.include({ id: doc.id, code: doc.code });
     expect(payload.data).to.not.have.property('patient');
@@ -65,8 +80,16 @@ describe('webhooks: signed, from the outbox, at least once', function () {
       await subscribe(['appointment.booked'], {}, plain.url);
       await subscribe(['appointment.booked'], { include_patient_contact: true }, sms.url);
       const doc = await newDoctor(admin);
-      const patient = (await desk.post('/api/v1/patients').send(buildPatient({ first_name: 'Meenakshi', last_name: 'Sundaram', age: 61 })).expect(201)).body;
-      await desk.post('/api/v1/appointments').send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(2) }).expect(201);
+      const patient = (
+        await desk
+          .post('/api/v1/patients')
+          .send(buildPatient({ first_name: 'Meenakshi', last_name: 'Sundaram', age: 61 }))
+          .expect(201)
+      ).body;
+      await desk
+        .post('/api/v1/appointments')
+        .send({ patient_id: patient.id, doctor_id: doc.id, date: dayFromToday(2) })
+        .expect(201);
       await eventually(() => plain.received.length > 0 && sms.received.length > 0, 10_000, 'both deliveries');
       const a = JSON.parse(plain.received[0].body).data;
       const b = JSON.parse(sms.received[0].body).data;
@@ -89,12 +112,17 @@ describe('webhooks: signed, from the outbox, at least once', function () {
       const [[before]] = (await t.app.sequelize.query('SELECT count(*)::int AS n FROM webhook_events')) as [[{ n: number }], unknown];
       const ctx = t.app.ctx;
       const actor = { id: null, type: null, requestId: null };
-      await ctx.tx(async (tx) => {
-        await ctx.booking.bookWithin({ patientId: p, doctorId: doc.id, date: dayFromToday(1), actor, key: null, fingerprint: '' }, tx);
-        const [[mid]] = (await t.app.sequelize.query('SELECT count(*)::int AS n FROM webhook_events', { transaction: tx })) as [[{ n: number }], unknown];
-        expect(mid.n, 'recorded inside the transaction').to.equal(before.n + 1);
-        throw new Error('roll back');
-      }).catch((err: Error) => expect(err.message).to.equal('roll back'));
+      await ctx
+        .tx(async (tx) => {
+          await ctx.booking.bookWithin({ patientId: p, doctorId: doc.id, date: dayFromToday(1), actor, key: null, fingerprint: '' }, tx);
+          const [[mid]] = (await t.app.sequelize.query('SELECT count(*)::int AS n FROM webhook_events', { transaction: tx })) as [
+            [{ n: number }],
+            unknown,
+          ];
+          expect(mid.n, 'recorded inside the transaction').to.equal(before.n + 1);
+          throw new Error('roll back');
+        })
+        .catch((err: Error) => expect(err.message).to.equal('roll back'));
       const [[afterRows]] = (await t.app.sequelize.query('SELECT count(*)::int AS n FROM webhook_events')) as [[{ n: number }], unknown];
       expect(afterRows.n).to.equal(before.n);
       await ctx.webhookRelay.runOnce();
@@ -113,11 +141,23 @@ describe('webhooks: signed, from the outbox, at least once', function () {
       const doc = await newDoctor(admin);
       const patients = await newPatients(desk, 5);
       const ids: string[] = [];
-      for (const p of patients) ids.push((await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(3) }).expect(201)).body.id);
+      for (const p of patients)
+        ids.push(
+          (
+            await desk
+              .post('/api/v1/appointments')
+              .send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(3) })
+              .expect(201)
+          ).body.id,
+        );
       await desk.post(`/api/v1/appointments/${ids[0]}/cancel`).send({ reason: 'test' }).expect(200);
       await eventually(() => r.received.length >= 12, 15_000, 'failed attempts while down');
       r.respond(200);
-      await eventually(() => new Set(r.acknowledged().map((x) => x.headers['webhook-id'])).size === 6, 20_000, 'all six events after recovery');
+      await eventually(
+        () => new Set(r.acknowledged().map((x) => x.headers['webhook-id'])).size === 6,
+        20_000,
+        'all six events after recovery',
+      );
       await new Promise((res) => setTimeout(res, 600)); // nothing more comes once acknowledged
       const acks = r.acknowledged().map((x) => x.headers['webhook-id']);
       expect(acks).to.have.length(6);
@@ -155,8 +195,16 @@ describe('webhooks: signed, from the outbox, at least once', function () {
     const r = await startReceiver();
     try {
       await subscribe(['doctor.created', 'doctor.updated'], {}, r.url);
-      const doc = (await admin.post('/api/v1/doctors').send(buildDoctor({ specialty: 'ENT' })).expect(201)).body;
-      await admin.patch(`/api/v1/doctors/${doc.id}`).send({ default_daily_capacity: 33, working_days: [1, 2] }).expect(200);
+      const doc = (
+        await admin
+          .post('/api/v1/doctors')
+          .send(buildDoctor({ specialty: 'ENT' }))
+          .expect(201)
+      ).body;
+      await admin
+        .patch(`/api/v1/doctors/${doc.id}`)
+        .send({ default_daily_capacity: 33, working_days: [1, 2] })
+        .expect(200);
       await admin.patch(`/api/v1/doctors/${doc.id}`).send({ specialty: 'Cardiology' }).expect(200);
       await eventually(() => r.received.length >= 2, 10_000, 'two doctor events');
       await new Promise((res) => setTimeout(res, 500));
@@ -178,7 +226,12 @@ describe('webhooks: signed, from the outbox, at least once', function () {
       await subscribe(['queue.checked_in', 'queue.called', 'queue.served'], {}, r.url);
       const doc = await newDoctor(admin);
       const [p] = await newPatients(desk, 1);
-      const a = (await desk.post('/api/v1/appointments').send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(0) }).expect(201)).body;
+      const a = (
+        await desk
+          .post('/api/v1/appointments')
+          .send({ patient_id: p, doctor_id: doc.id, date: dayFromToday(0) })
+          .expect(201)
+      ).body;
       const ci = (await desk.post('/api/v1/checkins').send({ appointment_id: a.id, patient_id: p }).expect(201)).body;
       await desk.post(`/api/v1/doctors/${doc.id}/queue/call-next`).expect(200);
       await desk.post(`/api/v1/queue-entries/${ci.queue_entry_id}/serve`).expect(200);
@@ -209,11 +262,20 @@ describe('webhooks: giving up, disabling, and refused destinations', function ()
     const r = await startReceiver();
     try {
       r.respond(500);
-      const ep = (await admin.post('/api/v1/webhooks').send({ url: r.url, events: ['doctor.created'] }).expect(201)).body;
+      const ep = (
+        await admin
+          .post('/api/v1/webhooks')
+          .send({ url: r.url, events: ['doctor.created'] })
+          .expect(201)
+      ).body;
       endpoints.push(ep.id);
       await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201);
       await admin.post('/api/v1/doctors').send(buildDoctor()).expect(201);
-      await eventually(async () => (await admin.get(`/api/v1/webhooks/${ep.id}`)).body.enabled === false, 20_000, 'the endpoint to be disabled');
+      await eventually(
+        async () => (await admin.get(`/api/v1/webhooks/${ep.id}`)).body.enabled === false,
+        20_000,
+        'the endpoint to be disabled',
+      );
       const now = (await admin.get(`/api/v1/webhooks/${ep.id}`).expect(200)).body;
       expect(now).to.include({ consecutive_failures: 2 });
       expect(now.disabled_reason).to.match(/2 consecutive deliveries failed/);
@@ -259,7 +321,12 @@ describe('webhooks: giving up, disabling, and refused destinations', function ()
         expect((await strictAdmin.post('/api/v1/webhooks').send({ url, events: ['doctor.created'] })).status, url).to.equal(400);
       }
       // An endpoint stored while private addresses were allowed, relayed by an instance that refuses them.
-      const ep = (await admin.post('/api/v1/webhooks').send({ url: r.url, events: ['doctor.created'] }).expect(201)).body;
+      const ep = (
+        await admin
+          .post('/api/v1/webhooks')
+          .send({ url: r.url, events: ['doctor.created'] })
+          .expect(201)
+      ).body;
       endpoints.push(ep.id);
       await t.stop(); // only the strict instance relays from now on
       await strictAdmin.post('/api/v1/doctors').send(buildDoctor()).expect(201);
