@@ -136,7 +136,8 @@ describe('fuzz: every documented write route', () => {
   let t: TestApp;
   let admin: Agent;
   before(async () => {
-    t = await startTestApp({ LOG_LEVEL: 'silent' });
+    // No reminder run during the test (its first tick is an hour away): the job writes appointment_reminders by itself.
+    t = await startTestApp({ LOG_LEVEL: 'silent', REMINDER_INTERVAL_MS: '3600000' });
     admin = await t.as('admin');
   });
   after(async () => {
@@ -148,7 +149,9 @@ describe('fuzz: every documented write route', () => {
     const tables = await t.app.sequelize.query<{ table_name: string; has_updated: boolean }>(
       `SELECT c.table_name, bool_or(col.column_name = 'updated_at') AS has_updated
          FROM information_schema.tables c JOIN information_schema.columns col USING (table_schema, table_name)
-        WHERE c.table_schema = 'public' AND c.table_type = 'BASE TABLE' AND c.table_name NOT IN ('schema_migrations', 'schema_seeds')
+        WHERE c.table_schema = 'public' AND c.table_type = 'BASE TABLE'
+          -- api_key_usage: per-minute counters of API keys, pruned by a timer (admin requests never touch them)
+          AND c.table_name NOT IN ('schema_migrations', 'schema_seeds', 'api_key_usage')
         GROUP BY c.table_name ORDER BY c.table_name`,
       { type: QueryTypes.SELECT },
     );
@@ -161,7 +164,7 @@ describe('fuzz: every documented write route', () => {
   }
 
   it(`when generated bodies hit every write route (${RUNS_PER_ROUTE} runs each), then never a 5xx, 4xx is problem+json, and rejected requests change nothing`, async function () {
-    this.timeout(90_000);
+    this.timeout(240_000); // some 40 write routes × 50 runs, each with two snapshots of every table
     const doc = (await t.http.get('/openapi.json').expect(200)).body as OpenApiDoc;
     const routes: WriteRoute[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
