@@ -30,6 +30,10 @@ export const LAYERS = {
   health: ['core'],
   display: ['core'],
   console: ['core'],
+  'api-keys': ['auth'],
+  webhooks: ['queue', 'doctors'],
+  reminders: ['appointments'],
+  calendar: ['appointments', 'doctors'],
 };
 
 /** Every module `name` may import: its own layer and everything below it. */

@@ -75,6 +75,7 @@ export async function bookDirect(
         planVersion: ctx.schedule_version ?? 0,
         capacity: day.capacity,
         isWalkIn: false,
+        source: 'desk',
         actorId: b.actorId,
         actorType: b.actorId ? 'user' : null,
         actorKey,

@@ -125,6 +125,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     suppressAfterCommitPublish: options.suppressAfterCommitPublish,
   });
   ctx.onShutdown(() => ctx.publisher.stop()); // drain the outbox while the pool is still open
+  ctx.onShutdown(() => ctx.integrations.stop()); // let webhook attempts in flight finish (each bounded by WEBHOOK_TIMEOUT_MS)
   io.use(
     socketAuth(ctx.resolveActor, logger, {
       maxSocketsPerScreen: config.screenMaxSocketsPerToken,
@@ -159,7 +160,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Clinic front desk API' }));
   for (const makeRouter of publicApiRouters) app.use('/api/v1', mountedAt(), makeRouter(ctx));
-  app.use('/api/v1', authenticate(ctx.resolveActor));
+  app.use('/api/v1', authenticate(ctx.resolveActor), ctx.apiKeyRateLimit);
   for (const makeRouter of apiRouters) app.use('/api/v1', mountedAt(), makeRouter(ctx));
 
   app.use(notFoundHandler());
@@ -205,8 +206,16 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
             .catch((err: unknown) => logger.warn('idempotency key purge failed', { error: (err as Error).message }));
         }, 3_600_000).unref(),
       );
+      timers.push(
+        setInterval(() => {
+          ctx.repos.apiKeys
+            .pruneUsage()
+            .catch((err: unknown) => logger.warn('API key usage prune failed', { error: (err as Error).message }));
+        }, 60_000).unref(),
+      );
       if (config.socketAdapter === 'postgres') adapterPool = useSocketAdapter(io, databaseUrl, logger);
       ctx.publisher.start();
+      ctx.integrations.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, () => {

@@ -17,6 +17,10 @@ import { patientHistoryRouter } from './patient-history/patient-history.routes';
 import { lifecycleRouter } from './lifecycle/lifecycle.routes';
 import { reportsRouter } from './reports/reports.routes';
 import { consoleRouter } from './console/console.routes';
+import { apiKeysRouter } from './api-keys/api-keys.routes';
+import { webhooksRouter } from './webhooks/webhooks.routes';
+import { calendarRouter } from './calendar/calendar.routes';
+import { calendarFeedRouter } from './calendar/calendar-feed.routes';
 
 /** A router made from the app's services; each router takes only what it uses. */
 export type RouterFactory = (s: Services) => Router;
@@ -27,6 +31,7 @@ export const rootRouters: RouterFactory[] = [
   (s) => metricsRouter({ metrics: s.metrics, metricsToken: s.config.metricsToken }),
   () => displayRouter(),
   () => consoleRouter(),
+  (s) => calendarFeedRouter({ calendar: s.calendar }),
 ];
 
 /** Routers mounted under `/api/v1` before authentication: the only API routes reachable without a token. */
@@ -43,7 +48,7 @@ export const publicApiRouters: RouterFactory[] = [
 ];
 
 /**
- * Feature routers mounted under `/api/v1` after authentication (a staff JWT or screen token is required;
+ * Feature routers mounted under `/api/v1` after authentication (a staff JWT, screen token or API key is required;
  * each route's guard then checks the role). The route-documentation and authorization-matrix tests walk these.
  */
 export const apiRouters: RouterFactory[] = [
@@ -71,4 +76,7 @@ export const apiRouters: RouterFactory[] = [
   (s) => patientHistoryRouter({ history: s.history }),
   (s) => lifecycleRouter({ lifecycle: s.lifecycle }),
   (s) => reportsRouter({ reports: s.reports }),
+  (s) => apiKeysRouter({ apiKeys: s.apiKeys }),
+  (s) => webhooksRouter({ webhooks: s.webhooks }),
+  (s) => calendarRouter({ calendar: s.calendar, publicUrl: s.config.publicUrl }),
 ];

@@ -38,6 +38,18 @@ import { createLifecycleRepository } from './lifecycle/lifecycle.repository';
 import { createLifecycleService } from './lifecycle/lifecycle.service';
 import { createReportsRepository } from './reports/reports.repository';
 import { createReportsService } from './reports/reports.service';
+import { createPatientsByPhone } from './patients/patients-by-phone';
+import { createApiKeyRepository } from './api-keys/api-keys.repository';
+import { createApiKeysService } from './api-keys/api-keys.service';
+import { apiKeyRateLimit } from './api-keys/api-key-rate-limit';
+import { createWebhookRepository } from './webhooks/webhooks.repository';
+import { createDomainEvents } from './webhooks/domain-events';
+import { createWebhookRelay } from './webhooks/relay';
+import { createWebhooksService } from './webhooks/webhooks.service';
+import { createReminderRepository } from './reminders/reminders.repository';
+import { createReminderJob } from './reminders/reminders.job';
+import { createCalendarRepository } from './calendar/calendar.repository';
+import { createCalendarService } from './calendar/calendar.service';
 
 /** What the composition root is given: the app's infrastructure, built by `createApp`. */
 export interface ServicesInput {
@@ -72,7 +84,25 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     patientHistory: createPatientHistoryRepository(sequelize),
     lifecycle: createLifecycleRepository(sequelize),
     reports: createReportsRepository(sequelize),
+    apiKeys: createApiKeyRepository(sequelize),
+    webhooks: createWebhookRepository(sequelize),
+    reminders: createReminderRepository(sequelize, config.clinicTimezone),
+    calendar: createCalendarRepository(sequelize, config.clinicTimezone),
   };
+  // Integrations: domain events go to the webhook outbox in each change's transaction; the relay sends them.
+  const webhookRelay = createWebhookRelay({
+    repo: repos.webhooks,
+    logger,
+    allowPrivate: config.webhookAllowPrivate,
+    timeoutMs: config.webhookTimeoutMs,
+    intervalMs: config.webhookRelayIntervalMs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    retryMaxMs: config.webhookRetryMaxMs,
+    giveUpHours: config.webhookGiveUpHours,
+    disableAfterFailures: config.webhookDisableAfterFailures,
+  });
+  const events = createDomainEvents(repos.webhooks, () => webhookRelay.poke());
+  const apiKeys = createApiKeysService({ repo: repos.apiKeys });
   const closeSockets = (actor: { type: string; id: string }) => closeAccountSockets(io, logger, actor);
 
   const doctorDays = createDoctorDayService({
@@ -83,11 +113,19 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
   });
   const today = () => doctorDays.today();
   const planChanges = createPlanChanges({ repo: repos.doctorDays });
-  const schedule = createScheduleService({ repo: repos.doctorDays, sites: repos.sites, planChanges, tx, today });
+  const schedule = createScheduleService({
+    repo: repos.doctorDays,
+    sites: repos.sites,
+    planChanges,
+    tx,
+    today,
+    events,
+    dayZone: async (doctorId, date) => (await doctorDays.view(doctorId, date)).view.zone,
+  });
   const patients = createPatientsService({ repo: repos.patients, phoneRegion: config.defaultPhoneRegion, today });
   metrics.readWaitingFrom(() => repos.reports.waitingBySite(today()));
   const displayTokens = createDisplayTokensService({ repo: repos.displayTokens, doctors: repos.doctors, sites: repos.sites, closeSockets });
-  const appointments = createAppointmentsService({ repo: repos.appointments });
+  const appointments = createAppointmentsService({ repo: repos.appointments, events });
   const booking = createBookingService({
     tx,
     doctorDays: repos.doctorDays,
@@ -95,6 +133,18 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     idempotency: repos.idempotency,
     windowIn: doctorDays.windowIn,
     clinicTimezone: config.clinicTimezone,
+    events,
+    patients: createPatientsByPhone(sequelize, config.defaultPhoneRegion),
+  });
+  const reminders = createReminderJob({
+    tx,
+    repo: repos.reminders,
+    events,
+    logger,
+    clinicTimezone: config.clinicTimezone,
+    leadHours: config.reminderLeadHours,
+    dayStart: config.reminderDayStart,
+    intervalMs: config.reminderIntervalMs,
   });
   const publisher = createQueuePublisher({
     repo: repos.queue,
@@ -122,7 +172,34 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     publisher,
     auth: createAuthService({ findForLogin: repos.users.findForLogin, jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds }),
     /** Credentials → actor, for HTTP and the Socket.IO handshake alike. */
-    resolveActor: createActorResolver({ findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive }, config.jwtSecret),
+    resolveActor: createActorResolver(
+      { findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive, findApiKey: apiKeys.findActive },
+      config.jwtSecret,
+    ),
+    apiKeys,
+    /** Per-key request limit (API_KEY_RATE_LIMIT a minute, counted in PostgreSQL); mounted after authentication. */
+    apiKeyRateLimit: apiKeyRateLimit(repos.apiKeys.hit, config.apiKeyRateLimit),
+    webhooks: createWebhooksService({ repo: repos.webhooks, allowPrivate: config.webhookAllowPrivate, poke: () => webhookRelay.poke() }),
+    webhookRelay,
+    reminders,
+    calendar: createCalendarService({
+      repo: repos.calendar,
+      doctors: repos.doctors,
+      leaves: schedule.busyBlocks,
+      clinicTimezone: config.clinicTimezone,
+      today,
+    }),
+    /** The integration jobs of this instance: the webhook relay and the reminder job. */
+    integrations: {
+      start(): void {
+        webhookRelay.start();
+        reminders.start();
+      },
+      async stop(): Promise<void> {
+        await reminders.stop();
+        await webhookRelay.stop();
+      },
+    },
     users: createUsersService({ repo: repos.users, doctors: repos.doctors, tx, closeSockets }),
     displayTokens,
     patients,
@@ -139,7 +216,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     }),
     reports: createReportsService({ repo: repos.reports, today }),
     doctorDays,
-    doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, planChanges, tx, today }),
+    doctors: createDoctorsService({ repo: repos.doctors, doctorDays: repos.doctorDays, planChanges, tx, today, events }),
     sites: createSitesService({ repo: repos.sites, tx }),
     schedule,
     availability: createAvailabilityService({
@@ -160,6 +237,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
       idempotency: repos.idempotency,
       todayIn: (zone) => doctorDays.today(zone ?? config.clinicTimezone),
       poke: () => publisher.poke(),
+      events,
     }),
     /** The first accounts, when none exist (see users/bootstrap.ts). */
     bootstrap: (demo: boolean) => bootstrapAccounts({ sequelize, users: repos.users, doctors: repos.doctors, config, logger }, demo),

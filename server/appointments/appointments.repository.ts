@@ -16,7 +16,7 @@ export const APPOINTMENT_JSON = `jsonb_build_object(
   'date', to_char(ins.date, 'YYYY-MM-DD'), 'slot', ins.slot, 'status', ins.status, 'is_walk_in', ins.is_walk_in,
   'site_id', ins.site_id, 'room', ins.room, 'start_time', to_char(ins.start_time, 'HH24:MI'), 'end_time', to_char(ins.end_time, 'HH24:MI'),
   'estimated_time', to_char(ins.estimated_time, 'HH24:MI'), 'needs_reschedule', ins.needs_reschedule,
-  'created_at', ${isoUtc('ins.created_at')},
+  'source', ins.source, 'created_at', ${isoUtc('ins.created_at')},
   'updated_at', ${isoUtc('ins.updated_at')})`;
 
 /**
@@ -37,7 +37,7 @@ const CANDIDATES = `cand AS (
  * The booking itself, one statement under the day's lock (see {@link AppointmentRepository.insertBooking}): the
  * first free candidate slot; the presence re-check is the doctor-day rule's SQL, and `$planVersion` (the
  * doctor's `schedule_version` the candidates were computed from) must still hold. Binds: the candidates, `$doctorId
- * $date $patientId $capacity $isWalkIn $actorId $actorType $actorKey $key $planVersion` (key '' when none).
+ * $date $patientId $capacity $isWalkIn $source $actorId $actorType $actorKey $key $planVersion` (key '' when none).
  */
 export const INSERT_BOOKING_SQL = `WITH ${CANDIDATES},
      free AS (
@@ -49,9 +49,10 @@ export const INSERT_BOOKING_SQL = `WITH ${CANDIDATES},
      -- the patient is active: FOR KEY SHARE waits for a deactivation or erasure holding the row, then re-reads it
      pat AS (SELECT 1 FROM patients WHERE id = $patientId AND deactivated_at IS NULL FOR KEY SHARE),
      ins AS (
-       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, created_by, site_id, room, start_time, end_time, estimated_time)
-       SELECT $patientId, $doctorId, $date, free.slot, 'booked', $isWalkIn, $actorId, free.site_id, free.room, free.start_time, free.end_time,
-              free.estimated_time
+       INSERT INTO appointments (patient_id, doctor_id, date, slot, status, is_walk_in, source, created_by, site_id, room, start_time, end_time,
+                                 estimated_time)
+       SELECT $patientId, $doctorId, $date, free.slot, 'booked', $isWalkIn, $source, $actorId, free.site_id, free.room, free.start_time,
+              free.end_time, free.estimated_time
          FROM free
         WHERE EXISTS (SELECT 1 FROM pat) AND NOT EXISTS (SELECT 1 FROM appointments y
                            WHERE y.patient_id = $patientId AND y.doctor_id = $doctorId AND y.date = $date AND y.status <> 'cancelled')
@@ -99,6 +100,8 @@ export interface InsertBookingParams extends Candidates {
   patientId: string;
   capacity: number;
   isWalkIn: boolean;
+  /** `desk`, `walk_in` or an API key's source: who booked, set from the caller (never from the body). */
+  source: string;
   actorId: string | null;
   actorType: string | null;
   actorKey: string;
@@ -109,7 +112,7 @@ export interface InsertBookingParams extends Candidates {
 
 const APPOINTMENT_COLUMNS = `a.id, a.id AS appointment_id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
   a.is_walk_in, a.site_id, a.room, to_char(a.start_time, 'HH24:MI') AS start_time, to_char(a.end_time, 'HH24:MI') AS end_time,
-  to_char(a.estimated_time, 'HH24:MI') AS estimated_time, a.needs_reschedule,
+  to_char(a.estimated_time, 'HH24:MI') AS estimated_time, a.needs_reschedule, a.source,
   ${isoUtc('a.created_at')} AS created_at, ${isoUtc('a.updated_at')} AS updated_at`;
 
 /** Storage of appointments; returns plain objects. */

@@ -3,7 +3,7 @@ import { actorRef } from '../core/actor';
 import { validate } from '../core/http';
 import { allow, assertDoctorScope, ownDoctorOnly } from '../auth/guard';
 import type { AppointmentsService } from './appointments.service';
-import type { BookingService } from './booking.service';
+import type { BookingService, PatientByPhone } from './booking.service';
 import { idempotentBooking, type BookingCounter } from './booking.http';
 import {
   bookSchema,
@@ -14,6 +14,19 @@ import {
   reasonSchema,
   rescheduleSchema,
 } from './appointments.schemas';
+
+/** The body's `patient` (booking by mobile number), blanks as null; undefined when the body names a `patient_id`. */
+function patientByPhone(p: Record<string, unknown> | undefined): PatientByPhone | undefined {
+  if (!p) return undefined;
+  const blank = (v: unknown) => (v === '' || v === undefined ? null : v);
+  return {
+    first_name: p.first_name as string,
+    last_name: blank(p.last_name) as string | null,
+    phone: p.phone as string,
+    age: (p.age ?? null) as number | null,
+    email: blank(p.email) as string | null,
+  };
+}
 
 /** What the appointments routes need. */
 export interface AppointmentsRouterDeps {
@@ -43,6 +56,7 @@ export interface AppointmentsRouterDeps {
  *         end_time: { type: string, nullable: true, example: '10:45' }
  *         estimated_time: { type: string, nullable: true, example: '17:40', description: 'When to come (timed: the start; token: an estimate)' }
  *         needs_reschedule: { type: boolean, description: "Set when the doctor's plan changed under it (a leave, a new schedule): call back" }
+ *         source: { type: string, example: desk, description: "Who booked: desk (staff), walk_in, or the API key's source (phone_agent, web, kiosk, …)" }
  *         created_at: { type: string, format: date-time }
  *         updated_at: { type: string, format: date-time }
  *     Reason:
@@ -70,7 +84,11 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED (details.existing_id), IDEMPOTENCY_KEY_IN_USE; 422 DOCTOR_NOT_FOUND, PATIENT_NOT_FOUND,
    *       PATIENT_INACTIVE, DOCTOR_INACTIVE, DATE_IN_PAST, BEYOND_BOOKING_HORIZON, DOCTOR_UNAVAILABLE, DOCTOR_ON_LEAVE,
    *       DOCTOR_NOT_AT_SITE, NO_SUCH_SLOT; 409 SLOT_TAKEN; 503 when the database cannot serve within 5 s.
+   *       By mobile number: send `patient {first_name, last_name?, phone, age?, email?}` instead of `patient_id`; the patient with
+   *       that phone (normalized to E.164) and first name (any case) is used, or created in the booking's own transaction.
+   *       `source` is set from the caller: desk for staff, the API key's source for a key.
    *     x-roles: [admin, reception]
+   *     x-scopes: [appointments:write]
    *     parameters:
    *       - { name: Idempotency-Key, in: header, schema: { type: string, maxLength: 255 } }
    *     requestBody:
@@ -79,9 +97,19 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *         application/json:
    *           schema:
    *             type: object
-   *             required: [patient_id, doctor_id, date]
+   *             required: [doctor_id, date]
+   *             description: 'Exactly one of patient_id and patient.'
    *             properties:
    *               patient_id: { type: string, format: uuid }
+   *               patient:
+   *                 type: object
+   *                 required: [first_name, phone]
+   *                 properties:
+   *                   first_name: { type: string }
+   *                   last_name: { type: string, nullable: true }
+   *                   phone: { type: string, example: '98123 45678' }
+   *                   age: { type: integer, nullable: true }
+   *                   email: { type: string, nullable: true }
    *               doctor_id: { type: string, format: uuid }
    *               date: { type: string, format: date }
    *               site_id: { type: string, format: uuid, description: 'The lowest free slot at this site (not with start_time)' }
@@ -90,6 +118,7 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *           examples:
    *             lowest: { value: { patient_id: 3f0e9c2a-…, doctor_id: 6b0f8a8e-…, date: '2026-12-07' } }
    *             timed: { value: { patient_id: 3f0e9c2a-…, doctor_id: 6b0f8a8e-…, date: '2026-12-07', start_time: '10:30' } }
+   *             by_phone: { value: { doctor_id: 6b0f8a8e-…, date: '2026-12-07', patient: { first_name: Asha, phone: '98123 45678' } } }
    *     responses:
    *       201:
    *         description: Booked (or a replay of the first answer)
@@ -101,11 +130,12 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    */
   r.post(
     '/appointments',
-    allow('reception'),
+    allow('reception').orScope('appointments:write'),
     validate(bookSchema),
     idempotentBooking('POST /api/v1/appointments', bookingCounter, (req, idem) =>
       booking.book({
-        patientId: req.body.patient_id,
+        patientId: req.body.patient_id ?? null,
+        patient: patientByPhone(req.body.patient),
         doctorId: req.body.doctor_id,
         date: req.body.date,
         siteId: req.body.site_id,
@@ -123,13 +153,14 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *     tags: [appointments]
    *     summary: One appointment
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [appointments:read]
    *     x-doctor-scope: true
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
    *       200: { description: The appointment, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/appointments/:id', allow('reception', 'doctor'), validate(idSchema), async (req, res) => {
+  r.get('/appointments/:id', allow('reception', 'doctor').orScope('appointments:read'), validate(idSchema), async (req, res) => {
     const a = await appointments.get(req.params.id as string);
     assertDoctorScope(req.actor, a.doctor_id);
     res.json(a);
@@ -143,6 +174,7 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *     summary: Cancel a booked appointment (frees its slot and one unit of capacity)
    *     description: 'Errors: 404 APPOINTMENT_NOT_FOUND; 409 INVALID_TRANSITION when it is not booked.'
    *     x-roles: [admin, reception]
+   *     x-scopes: [appointments:write]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Reason' } } } }
    *     responses:
@@ -150,7 +182,7 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/appointments/:id/cancel', allow('reception'), validate(reasonSchema), async (req, res) => {
+  r.post('/appointments/:id/cancel', allow('reception').orScope('appointments:write'), validate(reasonSchema), async (req, res) => {
     res.json(await booking.cancel(req.params.id as string, actorRef(req), req.body.reason || null));
   });
 
@@ -164,6 +196,7 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       The new slot is taken and the old one freed in one transaction; both days are locked in a fixed order.
    *       Errors: 409 CAPACITY_FULL, ALREADY_BOOKED, INVALID_TRANSITION; 422 SAME_DOCTOR_DAY and the booking rules.
    *     x-roles: [admin, reception]
+   *     x-scopes: [appointments:write]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody:
    *       required: true
@@ -184,7 +217,7 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       409: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/appointments/:id/reschedule', allow('reception'), validate(rescheduleSchema), async (req, res) => {
+  r.post('/appointments/:id/reschedule', allow('reception').orScope('appointments:write'), validate(rescheduleSchema), async (req, res) => {
     const { date, doctor_id, site_id, start_time, reason } = req.body;
     res.json(await booking.reschedule(req.params.id as string, { date, doctor_id, site_id, start_time }, actorRef(req), reason || null));
   });
@@ -263,6 +296,7 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *     tags: [appointments]
    *     summary: A patient's appointments, newest first (a doctor sees only their own)
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [appointments:read]
    *     parameters:
    *       - { $ref: '#/components/parameters/Id' }
    *       - { $ref: '#/components/parameters/Limit' }
@@ -271,11 +305,16 @@ export function appointmentsRouter({ booking, appointments, bookingCounter }: Ap
    *       200: { description: 'A page: {data, total, limit, offset}' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/patients/:id/appointments', allow('reception', 'doctor'), validate(patientListSchema), async (req, res) => {
-    const doctorId = req.actor?.type === 'user' && req.actor.role === 'doctor' ? (req.actor.doctor_id ?? undefined) : undefined;
-    const q = req.query as unknown as { limit: number; offset: number };
-    res.json(await appointments.listPatient(req.params.id as string, { doctorId, ...q }));
-  });
+  r.get(
+    '/patients/:id/appointments',
+    allow('reception', 'doctor').orScope('appointments:read'),
+    validate(patientListSchema),
+    async (req, res) => {
+      const doctorId = req.actor?.type === 'user' && req.actor.role === 'doctor' ? (req.actor.doctor_id ?? undefined) : undefined;
+      const q = req.query as unknown as { limit: number; offset: number };
+      res.json(await appointments.listPatient(req.params.id as string, { doctorId, ...q }));
+    },
+  );
 
   return r;
 }

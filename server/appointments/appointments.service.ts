@@ -2,6 +2,7 @@ import type { Transaction } from 'sequelize';
 import type { ActorRef } from '../core/actor';
 import { daysBetween } from '../core/clinic-time';
 import { ConcurrentUpdate, NotFound, Unprocessable } from '../core/errors';
+import { NO_EVENTS, type DomainEvents } from '../core/events';
 import { page } from '../core/schemas';
 import { assertTransition, type AppointmentStatus } from './appointment-status';
 import type { AppointmentJson, AppointmentRepository, AppointmentRow } from './appointments.repository';
@@ -11,7 +12,16 @@ export const appointmentNotFound = () => new NotFound('No appointment with this 
 const notFound = appointmentNotFound;
 
 /** Appointments: reads, lists, the audit trail, and status moves that free no capacity (used by the queue). */
-export function createAppointmentsService({ repo }: { repo: AppointmentRepository }) {
+export function createAppointmentsService({ repo, events = NO_EVENTS }: { repo: AppointmentRepository; events?: DomainEvents }) {
+  /** A move to no_show, from any path (desk, queue skip), is an `appointment.no_show` event. */
+  const recordNoShow = async (body: AppointmentJson, reason: string | null, t: Transaction) => {
+    if (body.status !== 'no_show') return;
+    await events.record('appointment.no_show', { appointment: body, reason }, t, {
+      patientId: body.patient_id,
+      doctorId: body.doctor_id,
+      slot: body.slot as number,
+    });
+  };
   const row = async (id: string, t?: Transaction): Promise<AppointmentRow> => {
     const a = await repo.findRow(id, t);
     if (!a) throw notFound();
@@ -37,7 +47,10 @@ export function createAppointmentsService({ repo }: { repo: AppointmentRepositor
       const a = await row(id, t);
       assertTransition(a.status, to);
       const body = await repo.changeStatus({ id, from: [a.status], to, actorId: actor.id, actorType: actor.type, reason }, t);
-      if (body) return body;
+      if (body) {
+        await recordNoShow(body, reason, t);
+        return body;
+      }
       assertTransition((await row(id, t)).status, to);
       throw new ConcurrentUpdate('The appointment changed while this request ran; retry');
     },
@@ -47,7 +60,9 @@ export function createAppointmentsService({ repo }: { repo: AppointmentRepositor
      * check (the queue's requeue reverts a no-show). @returns the JSON, or null when its status was not in `from`.
      */
     async move(id: string, from: AppointmentStatus[], to: AppointmentStatus, actor: ActorRef, reason: string | null, t: Transaction) {
-      return repo.changeStatus({ id, from, to, actorId: actor.id, actorType: actor.type, reason }, t);
+      const body = await repo.changeStatus({ id, from, to, actorId: actor.id, actorType: actor.type, reason }, t);
+      if (body) await recordNoShow(body, reason, t);
+      return body;
     },
 
     /** A doctor-day's appointments by slot, with patient names (staff only); `{data, total, limit, offset}`. */

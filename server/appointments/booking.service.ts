@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { ActorRef } from '../core/actor';
 import { ConcurrentUpdate, Conflict, Unprocessable } from '../core/errors';
+import { NO_EVENTS, type DomainEvents } from '../core/events';
 import type { Transactor } from '../core/transaction';
 import type { BookingWindow } from '../doctor-days/doctor-day.rules';
 import type { BookingContextRow, DoctorDayRepository } from '../doctor-days/doctor-day.repository';
@@ -22,6 +23,30 @@ export interface BookingDeps {
   windowIn: (zone: string) => BookingWindow;
   /** The default site's zone (`CLINIC_TIMEZONE`). */
   clinicTimezone: string;
+  /** Where appointment.* events are recorded, in the change's transaction (default: nowhere). */
+  events?: DomainEvents;
+  /** Booking by mobile number: finds or creates the patient (the patients repository, from the composition root). */
+  patients?: PatientsByPhone;
+}
+
+/** A patient named by mobile number instead of an id (`POST /appointments {patient: …}`); `phone` as given (normalized by {@link PatientsByPhone}). */
+export interface PatientByPhone {
+  first_name: string;
+  last_name: string | null;
+  phone: string;
+  age: number | null;
+  email: string | null;
+}
+
+/** How booking finds or creates a patient by (phone, lower(first_name)), the key patients are unique by. */
+export interface PatientsByPhone {
+  /** The id of the patient with this phone and first name, or null. No lock. */
+  find(p: PatientByPhone): Promise<string | null>;
+  /**
+   * The id of that patient, created inside `t` when there is none (`INSERT … ON CONFLICT DO NOTHING`, then a select:
+   * of two racing requests one creates it and the other waits on the unique index, then finds it).
+   */
+  ensure(p: PatientByPhone, createdBy: string | null, t: Transaction): Promise<string>;
 }
 
 /** One booking request: the lowest free slot of the day, or of one site (`siteId`), or one slot (`startTime`). */
@@ -34,6 +59,9 @@ export interface BookRequest extends IdempotencyKey, SlotWish {
   isWalkIn?: boolean;
 }
 
+/** A booking as the route asks for it: a patient id, or `patient` by mobile number (then `patientId` is null). */
+export type BookInput = Omit<BookRequest, 'patientId'> & { patientId: string | null; patient?: PatientByPhone };
+
 /** What the route answers: a fresh 201, or a replay of the first answer (`replayed`). */
 export interface BookResult {
   status: number;
@@ -41,8 +69,17 @@ export interface BookResult {
   replayed: boolean;
 }
 
-/** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key). */
-class NothingBooked extends Error {}
+/** Thrown inside the transaction when no booking was made, so it rolls back (and with it any claimed key and any patient created by phone). */
+class NothingBooked extends Error {
+  constructor(readonly patientId: string) {
+    super('nothing booked');
+  }
+}
+
+/** Who booked, from the caller: a walk-in, an API key's source, else the desk. Never from the body. */
+export function bookingSource(actor: ActorRef, isWalkIn: boolean): string {
+  return isWalkIn ? 'walk_in' : (actor.source ?? 'desk');
+}
 
 /** How often a booking starts again when the doctor's plan changed between its read and its lock (rare). */
 const PLAN_RETRIES = 3;
@@ -53,12 +90,29 @@ const notFound = appointmentNotFound;
  * Booking, cancellation and reschedule: every change of a doctor-day's bookings, each under the day's
  * capacity row lock (see the README's "Booking: how it stays exact").
  */
-export function createBookingService({ tx, doctorDays, appointments, idempotency, windowIn, clinicTimezone }: BookingDeps) {
-  const context = (req: BookRequest, key: string | null, t?: Transaction) =>
-    doctorDays.readBookingContext(
+export function createBookingService({
+  tx,
+  doctorDays,
+  appointments,
+  idempotency,
+  windowIn,
+  clinicTimezone,
+  events = NO_EVENTS,
+  patients,
+}: BookingDeps) {
+  const context = async (
+    req: { doctorId: string; patientId: string | null; date: string; actor: ActorRef },
+    key: string | null,
+    t?: Transaction,
+    /** A patient about to be created by phone: count them as existing. */
+    newPatient = false,
+  ) => {
+    const ctx = await doctorDays.readBookingContext(
       { doctorId: req.doctorId, patientId: req.patientId, date: req.date, actorKey: keyOwner(req.actor.id), key },
       t,
     );
+    return newPatient && !ctx.patient_exists ? { ...ctx, patient_exists: true, patient_active: true } : ctx;
+  };
 
   /** The rules that need no lock, against the day's own zone; then the candidate slots of the wish. */
   function plan(ctx: BookingContextRow, req: BookRequest): { view: DayView; candidates: CandidateSlots } {
@@ -72,8 +126,8 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
    * a rule that stopped holding meanwhile (doctor deactivated, day closed), the patient's booking, a taken slot,
    * only leave time left, or a full day (or site). Returns `'replan'` when the doctor's plan changed meanwhile.
    */
-  async function whyNothingBooked(req: BookRequest, planVersion: number, t?: Transaction): Promise<'replan'> {
-    const ctx = await context(req, null, t);
+  async function whyNothingBooked(req: BookRequest, planVersion: number, t?: Transaction, newPatient = false): Promise<'replan'> {
+    const ctx = await context(req, null, t, newPatient);
     if ((ctx.schedule_version ?? 0) !== planVersion && ctx.doctor_exists) return 'replan';
     const { view } = plan(ctx, req);
     if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
@@ -82,7 +136,7 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
 
   async function lockAndInsert(req: BookRequest, c: CandidateSlots, planVersion: number, t: Transaction): Promise<AppointmentJson> {
     const day = await doctorDays.lock(req.doctorId, req.date, t);
-    if (!day || day.booked_count >= day.capacity) throw new NothingBooked();
+    if (!day || day.booked_count >= day.capacity) throw new NothingBooked(req.patientId);
     const body = await appointments.insertBooking(
       {
         ...c,
@@ -91,6 +145,7 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
         patientId: req.patientId,
         capacity: day.capacity,
         isWalkIn: req.isWalkIn ?? false,
+        source: bookingSource(req.actor, req.isWalkIn ?? false),
         actorId: req.actor.id,
         actorType: req.actor.type,
         actorKey: keyOwner(req.actor.id),
@@ -99,20 +154,29 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
       },
       t,
     );
-    if (!body) throw new NothingBooked();
+    if (!body) throw new NothingBooked(req.patientId);
+    await events.record('appointment.booked', { appointment: body }, t, {
+      patientId: req.patientId,
+      doctorId: req.doctorId,
+      slot: body.slot as number,
+    });
     return body;
   }
 
-  async function book(req: BookRequest, attempt = 1): Promise<BookResult> {
-    const owner = keyOwner(req.actor.id);
-    const ctx = await context(req, req.key);
+  async function book(input: BookInput, attempt = 1): Promise<BookResult> {
+    const owner = keyOwner(input.actor.id);
+    if (!input.patientId && (!input.patient || !patients)) throw new Unprocessable('PATIENT_NOT_FOUND', 'No patient given');
+    const known = input.patientId ?? (await patients!.find(input.patient!));
+    const newPatient = known === null;
+    const req = { ...input, patientId: known };
+    const ctx = await context(req, req.key, undefined, newPatient);
     if (req.key && ctx.idem_fingerprint) {
       return {
         ...replayFor({ fingerprint: ctx.idem_fingerprint, status: ctx.idem_status, body: ctx.idem_body }, req.fingerprint),
         replayed: true,
       };
     }
-    const { candidates } = plan(ctx, req);
+    const { candidates } = plan(ctx, req as BookRequest);
     if (ctx.existing_id) throw alreadyBooked(ctx.existing_id);
     if (ctx.cap_booked !== null && ctx.cap_capacity !== null && ctx.cap_booked >= ctx.cap_capacity) throw capacityFull();
     const planVersion = ctx.schedule_version ?? 0;
@@ -122,13 +186,14 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
           const stored = await idempotency.claim(owner, req.key, req.fingerprint, t);
           if (stored) return { ...replayFor(stored, req.fingerprint), replayed: true };
         }
-        return { status: 201, body: await lockAndInsert(req, candidates, planVersion, t), replayed: false };
+        const patientId = known ?? (await patients!.ensure(input.patient!, req.actor.id, t));
+        return { status: 201, body: await lockAndInsert({ ...req, patientId }, candidates, planVersion, t), replayed: false };
       });
     } catch (err) {
       if (!(err instanceof NothingBooked)) throw err;
       // Full, already booked, or the day changed meanwhile: say which after the lock is released.
-      await whyNothingBooked(req, planVersion); // throws the reason, or says the plan changed
-      if (attempt < PLAN_RETRIES) return book(req, attempt + 1);
+      await whyNothingBooked({ ...req, patientId: err.patientId }, planVersion, undefined, newPatient); // throws the reason, or says the plan changed
+      if (attempt < PLAN_RETRIES) return book(input, attempt + 1);
       throw new ConcurrentUpdate("The doctor's schedule changed while this request ran; retry");
     }
   }
@@ -141,10 +206,12 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
      *
      * Before any lock, one read answers what needs none: a stored idempotent response (replay, or 422 for a
      * different body), the rules (422s), and an already-full day (409 without queueing on the lock).
+     * By mobile number (`patient` instead of `patientId`): the patient with that phone and first name is used, or
+     * created inside the booking's transaction (a failed booking creates nobody; two racing requests create one).
      * @throws see {@link bookWithin}; Conflict `SLOT_TAKEN` (details `{start_time, alternatives}`); Unprocessable
      *   `NO_SUCH_SLOT`, `DOCTOR_NOT_AT_SITE`, `DOCTOR_ON_LEAVE`, `IDEMPOTENCY_KEY_REUSED`; Conflict `IDEMPOTENCY_KEY_IN_USE`.
      */
-    book: (req: BookRequest) => book(req),
+    book: (input: BookInput) => book(input),
 
     /**
      * Books inside a transaction the caller owns (walk-ins check in within the same one): takes the day's
@@ -187,7 +254,14 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
           },
           t,
         );
-        if (body) return body;
+        if (body) {
+          await events.record('appointment.cancelled', { appointment: body, reason }, t, {
+            patientId: a.patient_id,
+            doctorId: a.doctor_id,
+            slot: a.slot,
+          });
+          return body;
+        }
         const now = await appointments.findRow(id, t);
         if (now) assertTransition(now.status, 'cancelled');
         throw new ConcurrentUpdate('The appointment was moved while this request ran; retry');
@@ -262,7 +336,15 @@ export function createBookingService({ tx, doctorDays, appointments, idempotency
           },
           t,
         );
-        if (body) return body;
+        if (body) {
+          await events.record(
+            'appointment.rescheduled',
+            { appointment: body, from: { doctor_id: a.doctor_id, date: a.date, slot: a.slot }, reason },
+            t,
+            { patientId: a.patient_id, doctorId: newDoctorId, slot: body.slot as number },
+          );
+          return body;
+        }
         const now = await appointments.findRow(id, t);
         if (now && now.status === 'booked' && now.doctor_id === a.doctor_id && now.date === a.date) {
           throw noSlotError(view, req, await doctorDays.bookedSlots(newDoctorId, to.date, t));

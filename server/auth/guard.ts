@@ -1,16 +1,22 @@
 import type { RequestHandler } from 'express';
-import type { Actor, Role } from '../core/actor';
+import type { Actor, Role, Scope } from '../core/actor';
 import { Forbidden, Unauthorized } from '../core/errors';
 
-/**
- * Route guard: only the listed staff roles may pass (admin always may); screen tokens never pass.
- * Runs after authentication and before validation, so a wrong role is 403 before any business logic.
- * @throws Unauthorized (401) without an actor · Forbidden (403 `FORBIDDEN`) for a screen or another role.
- */
-export function allow(...roles: Role[]): RequestHandler {
+/** A role guard that can also admit API keys holding a scope: `allow('reception').orScope('appointments:write')`. */
+export type RoleGuard = RequestHandler & {
+  /** The same guard, also passing API keys that hold at least one of `scopes` (documented as `x-scopes`). */
+  orScope(...scopes: Scope[]): RequestHandler;
+};
+
+function guard(roles: Role[], scopes: Scope[]): RequestHandler {
   return (req, _res, next) => {
     const actor = req.actor;
     if (!actor) return next(new Unauthorized());
+    if (actor.type === 'api_key') {
+      if (scopes.some((s) => actor.scopes.includes(s))) return next();
+      const needs = scopes.length ? `the scope ${scopes.join(' or ')}` : 'a staff login';
+      return next(new Forbidden(`This API key may not do this: it needs ${needs}`, 'INSUFFICIENT_SCOPE'));
+    }
     if (actor.type !== 'user') return next(new Forbidden('A screen token may only read the public queue view'));
     if (actor.role !== 'admin' && !roles.includes(actor.role)) return next(new Forbidden(`Your role (${actor.role}) may not do this`));
     next();
@@ -18,8 +24,18 @@ export function allow(...roles: Role[]): RequestHandler {
 }
 
 /**
+ * Route guard: only the listed staff roles may pass (admin always may); screen tokens never pass, and API keys
+ * only where the route adds `.orScope(...)` (403 `INSUFFICIENT_SCOPE` otherwise).
+ * Runs after authentication and before validation, so a wrong role is 403 before any business logic.
+ * @throws Unauthorized (401) without an actor · Forbidden (403 `FORBIDDEN`) for a screen or another role.
+ */
+export function allow(...roles: Role[]): RoleGuard {
+  return Object.assign(guard(roles, []), { orScope: (...scopes: Scope[]) => guard(roles, scopes) });
+}
+
+/**
  * Guard of the public (no-PHI) queue snapshot `GET /doctors/{id}/queue/public`: any active staff user
- * passes; a screen token passes only when `req.params.id` is one of its doctors.
+ * passes; a screen token passes only when `req.params.id` is one of its doctors; an API key with `queue:read`.
  * @throws Unauthorized (401) without an actor · Forbidden (403 `FORBIDDEN_DOCTOR`) for a screen of other doctors.
  */
 export function allowPublicQueue(siteCovers: SiteCoverage = async () => false): RequestHandler {
@@ -27,6 +43,10 @@ export function allowPublicQueue(siteCovers: SiteCoverage = async () => false): 
   return (req, _res, next) => {
     const actor = req.actor;
     if (!actor) return next(new Unauthorized());
+    if (actor.type === 'api_key') {
+      if (actor.scopes.includes('queue:read')) return next();
+      return next(new Forbidden('This API key may not do this: it needs the scope queue:read', 'INSUFFICIENT_SCOPE'));
+    }
     const doctorId = String(req.params.id).toLowerCase();
     if (actor.type !== 'screen' || actor.doctor_ids.includes(doctorId)) return next();
     if (!actor.site_id) return next(refuse());
@@ -37,7 +57,8 @@ export function allowPublicQueue(siteCovers: SiteCoverage = async () => false): 
 
 /**
  * Guard of a site screen's board (`GET /sites/{id}/screen`): any active staff user passes; a screen token only
- * when it was minted for that site. @throws Unauthorized (401) · Forbidden (403 `FORBIDDEN_SITE`)
+ * when it was minted for that site; API keys never (403 `INSUFFICIENT_SCOPE`).
+ * @throws Unauthorized (401) · Forbidden (403 `FORBIDDEN_SITE`)
  */
 export function allowSiteScreen(param = 'id'): RequestHandler {
   return (req, _res, next) => {
@@ -46,6 +67,7 @@ export function allowSiteScreen(param = 'id'): RequestHandler {
     if (actor.type === 'screen' && actor.site_id !== String(req.params[param]).toLowerCase()) {
       return next(new Forbidden('This screen token is not for this site', 'FORBIDDEN_SITE'));
     }
+    if (actor.type === 'api_key') return next(new Forbidden('An API key may not read a site screen board', 'INSUFFICIENT_SCOPE'));
     next();
   };
 }

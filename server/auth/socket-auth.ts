@@ -63,6 +63,7 @@ export function socketAuth(resolve: ActorResolver, logger: Logger, cap?: ScreenS
     resolve(token).then(
       (actor) => {
         if (!actor) return next(refused('The token is invalid, expired or revoked'));
+        if (actor.type === 'api_key') return next(refused('API keys use the REST API only'));
         socket.data.actor = actor;
         if (actor.type === 'screen') return admitScreen(actor, next);
         next();

@@ -58,6 +58,29 @@ export interface Config {
   loginRateLimitPerIp: number;
   /** Failed logins allowed per 15 minutes per e-mail from all addresses together (a distributed attack). */
   loginRateLimitPerEmail: number;
+  /** Requests per minute per API key, counted in PostgreSQL (shared by every instance). */
+  apiKeyRateLimit: number;
+  /** Absolute base URL of this service as clients reach it (calendar feed URLs); unset = taken from each request. */
+  publicUrl?: string;
+  /** Allow webhook destinations on loopback, private, link-local or unique-local addresses (tests, a LAN receiver). */
+  webhookAllowPrivate: boolean;
+  /** Bound on one webhook delivery attempt, connect to last byte (ms). */
+  webhookTimeoutMs: number;
+  /** How often each instance looks for due webhook deliveries (ms). */
+  webhookRelayIntervalMs: number;
+  /** Retry backoff: attempt n waits a random time in [0, min(max, base·2^(n-1))] (full jitter), in ms. */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** A delivery still failing this many hours after its event is marked failed. */
+  webhookGiveUpHours: number;
+  /** An endpoint is disabled after this many consecutive failed attempts. */
+  webhookDisableAfterFailures: number;
+  /** Reminder lead times, hours before the appointment (`appointment.reminder` once per appointment and lead). */
+  reminderLeadHours: number[];
+  /** How often the reminder job runs (ms). */
+  reminderIntervalMs: number;
+  /** `HH:MM` in CLINIC_TIMEZONE: an appointment's time for reminders when no time is known (doctor-days have dates only). */
+  reminderDayStart: string;
 }
 
 const schema = Joi.object({
@@ -117,6 +140,30 @@ const schema = Joi.object({
   LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(100000).default(10),
   LOGIN_RATE_LIMIT_PER_IP: Joi.number().integer().min(1).max(100000).default(50),
   LOGIN_RATE_LIMIT_PER_EMAIL: Joi.number().integer().min(1).max(100000).default(100),
+  API_KEY_RATE_LIMIT: Joi.number().integer().min(1).max(1_000_000).default(600),
+  PUBLIC_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .empty('')
+    .custom((v: string) => v.replace(/\/+$/, '')),
+  WEBHOOK_ALLOW_PRIVATE: Joi.boolean().truthy('1').falsy('0').default(false),
+  WEBHOOK_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+  WEBHOOK_RELAY_INTERVAL_MS: Joi.number().integer().min(50).max(60000).default(1000),
+  WEBHOOK_RETRY_BASE_MS: Joi.number().integer().min(10).max(3_600_000).default(5000),
+  WEBHOOK_RETRY_MAX_MS: Joi.number().integer().min(10).max(86_400_000).default(3_600_000),
+  WEBHOOK_GIVE_UP_HOURS: Joi.number().min(0.0001).max(720).default(24),
+  WEBHOOK_DISABLE_AFTER_FAILURES: Joi.number().integer().min(1).max(100000).default(20),
+  REMINDER_LEAD_HOURS: Joi.string()
+    .default('24,2')
+    .custom((v: string) => {
+      if (!parseLeadHours(v)) throw new Error('invalid');
+      return v;
+    })
+    .messages({ 'any.custom': '"REMINDER_LEAD_HOURS" must be comma-separated whole hours from 1 to 720, such as "24,2"' }),
+  REMINDER_INTERVAL_MS: Joi.number().integer().min(100).max(3_600_000).default(60000),
+  REMINDER_DAY_START: Joi.string()
+    .pattern(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .default('09:00')
+    .messages({ 'string.pattern.base': '"REMINDER_DAY_START" must be a time of day written HH:MM, such as "09:00"' }),
 }).unknown(true);
 
 /** Raised when the environment is invalid; `problems` holds one human sentence per bad key. */
@@ -174,7 +221,29 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     loginRateLimit: value.LOGIN_RATE_LIMIT,
     loginRateLimitPerIp: value.LOGIN_RATE_LIMIT_PER_IP,
     loginRateLimitPerEmail: value.LOGIN_RATE_LIMIT_PER_EMAIL,
+    apiKeyRateLimit: value.API_KEY_RATE_LIMIT,
+    publicUrl: value.PUBLIC_URL,
+    webhookAllowPrivate: value.WEBHOOK_ALLOW_PRIVATE,
+    webhookTimeoutMs: value.WEBHOOK_TIMEOUT_MS,
+    webhookRelayIntervalMs: value.WEBHOOK_RELAY_INTERVAL_MS,
+    webhookRetryBaseMs: value.WEBHOOK_RETRY_BASE_MS,
+    webhookRetryMaxMs: value.WEBHOOK_RETRY_MAX_MS,
+    webhookGiveUpHours: value.WEBHOOK_GIVE_UP_HOURS,
+    webhookDisableAfterFailures: value.WEBHOOK_DISABLE_AFTER_FAILURES,
+    reminderLeadHours: parseLeadHours(value.REMINDER_LEAD_HOURS)!,
+    reminderIntervalMs: value.REMINDER_INTERVAL_MS,
+    reminderDayStart: value.REMINDER_DAY_START,
   };
+}
+
+/** Parses `REMINDER_LEAD_HOURS` (`24,2`): distinct whole hours 1..720, largest first. @returns null when malformed. */
+export function parseLeadHours(v: string): number[] | null {
+  const parts = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (!parts.length || !parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1 && Number(p) <= 720)) return null;
+  return [...new Set(parts.map(Number))].sort((a, b) => b - a);
 }
 
 /**

@@ -18,16 +18,24 @@ export function buildOpenApi(): Record<string, unknown> {
       servers: [{ url: '/' }],
       // Every operation needs a bearer token unless it says `security: []`. Each protected operation lists the
       // staff roles it admits in `x-roles` (admin always), `x-doctor-scope: true` when a doctor is limited to
-      // their own doctor_id, `x-screen: true` when a screen token is accepted, and `x-ends-session: true` when
-      // the call revokes the caller's own token (the authorization-matrix and fuzz tests call those last or apart).
-      security: [{ bearerAuth: [] }],
+      // their own doctor_id, `x-screen: true` when a screen token is accepted (`site`: a site screen token),
+      // `x-scopes` when an API key holding one of those scopes is accepted (keys reach no other route), and
+      // `x-ends-session: true` when the call revokes the caller's own token (the authorization-matrix and fuzz
+      // tests call those last or apart).
+      security: [{ bearerAuth: [] }, { apiKey: [] }],
       components: {
         securitySchemes: {
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
-            description: 'Staff JWT from POST /api/v1/auth/login, or a screen token for the public queue view.',
+            description: 'Staff JWT from POST /api/v1/auth/login, a screen token for the public queue view, or an API key (ck_…).',
+          },
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-API-Key',
+            description: 'API key (ck_…) of a machine client: only the routes whose x-scopes name one of its scopes.',
           },
         },
         responses: {

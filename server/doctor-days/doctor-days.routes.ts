@@ -67,8 +67,9 @@ export function doctorDaysRouter({ doctorDays, schedule }: { doctorDays: DoctorD
    * /api/v1/doctors/{id}/days/{date}:
    *   get:
    *     tags: [appointments]
-   *     summary: A doctor-day at a glance for reception
+   *     summary: A doctor-day at a glance for reception (and for API keys with slots:read, e.g. a website showing free places)
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [slots:read]
    *     x-doctor-scope: true
    *     parameters:
    *       - { $ref: '#/components/parameters/Id' }
@@ -77,9 +78,15 @@ export function doctorDaysRouter({ doctorDays, schedule }: { doctorDays: DoctorD
    *       200: { description: '{doctor_id, date, capacity, booked, remaining, is_present, is_active, bookable, timezone, on_leave, sessions}' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/days/:date', allow('reception', 'doctor'), ownDoctorOnly(), validate(daySummarySchema), async (req, res) => {
-    res.json(await doctorDays.summary(req.params.id as string, req.params.date as string));
-  });
+  r.get(
+    '/doctors/:id/days/:date',
+    allow('reception', 'doctor').orScope('slots:read'),
+    ownDoctorOnly(),
+    validate(daySummarySchema),
+    async (req, res) => {
+      res.json(await doctorDays.summary(req.params.id as string, req.params.date as string));
+    },
+  );
 
   /**
    * @openapi
@@ -93,6 +100,7 @@ export function doctorDaysRouter({ doctorDays, schedule }: { doctorDays: DoctorD
    *       HH:MM in the day's zone (`timezone`). Slots a part-day leave covers are `on_leave`.
    *     x-roles: [admin, reception, doctor]
    *     x-doctor-scope: true
+   *     x-scopes: [slots:read]
    *     parameters:
    *       - { $ref: '#/components/parameters/Id' }
    *       - { name: date, in: query, required: true, schema: { type: string, format: date } }
@@ -112,10 +120,16 @@ export function doctorDaysRouter({ doctorDays, schedule }: { doctorDays: DoctorD
    *       400: { $ref: '#/components/responses/Problem' }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id/slots', allow('reception', 'doctor'), ownDoctorOnly(), validate(slotsSchema), async (req, res) => {
-    const q = req.query as { date: string; site_id?: string };
-    res.json(await doctorDays.slots(req.params.id as string, q.date, q.site_id));
-  });
+  r.get(
+    '/doctors/:id/slots',
+    allow('reception', 'doctor').orScope('slots:read'),
+    ownDoctorOnly(),
+    validate(slotsSchema),
+    async (req, res) => {
+      const q = req.query as { date: string; site_id?: string };
+      res.json(await doctorDays.slots(req.params.id as string, q.date, q.site_id));
+    },
+  );
 
   /**
    * @openapi

@@ -1,6 +1,8 @@
 import type { ActorRef } from '../core/actor';
 import { NotFound, Unprocessable } from '../core/errors';
 import type { Transactor } from '../core/transaction';
+import { NO_EVENTS, type DomainEvents } from '../core/events';
+import { instantOf } from './day-view';
 import type { LeaveRow, DoctorDayRepository } from './doctor-day.repository';
 import { doctorNotFound } from './doctor-day.rules';
 import type { AffectedAppointment, PlanChanges } from './plan-changes';
@@ -24,10 +26,24 @@ export interface ScheduleDeps {
   tx: Transactor;
   /** Today, `YYYY-MM-DD`, in the default site's zone: plan changes re-plan existing days from here on. */
   today: () => string;
+  /** Where `leave.created` is recorded, in the leave's transaction (default: nowhere). */
+  events?: DomainEvents;
+  /** The zone of a doctor-day (its site's), for part-day leaves as instants. */
+  dayZone?: (doctorId: string, date: string) => Promise<string>;
+}
+
+/** A leave as a calendar's busy block: whole clinic days (inclusive), or instants for a part-day leave. */
+export interface BusyBlock {
+  id: string;
+  start: string;
+  end: string;
+  all_day: boolean;
+  summary: string;
+  updated_at: string;
 }
 
 /** A doctor's weekly schedule and leaves. */
-export function createScheduleService({ repo, sites, planChanges, tx, today }: ScheduleDeps) {
+export function createScheduleService({ repo, sites, planChanges, tx, today, events = NO_EVENTS, dayZone }: ScheduleDeps) {
   /** @throws Unprocessable `INVALID_SCHEDULE` (details: every problem, `[{path, code, message}]`) */
   async function assertValid(sessions: WeeklySessionInput[], prefix = 'sessions'): Promise<void> {
     const zones = await sites.all();
@@ -115,8 +131,50 @@ export function createScheduleService({ repo, sites, planChanges, tx, today }: S
           },
           t,
         );
+        // Descriptive only: ids, dates and hours (a reason may be personal; it stays in the clinic).
+        await events.record(
+          'leave.created',
+          {
+            leave: {
+              id: leave.id,
+              doctor_id: doctorId,
+              from: leave.from,
+              to: leave.to,
+              start_time: leave.start_time,
+              end_time: leave.end_time,
+            },
+            affected_appointments: affected.length,
+          },
+          t,
+          { doctorId },
+        );
         return { leave, affected_appointments: affected };
       });
+    },
+
+    /**
+     * The doctor's leaves overlapping `from`..`to` as busy blocks (for calendar feeds): whole days, or — a part-day
+     * leave — its hours as instants in the day's zone. The reason is not shown (it may be personal).
+     */
+    async busyBlocks(doctorId: string, from: string, to: string): Promise<BusyBlock[]> {
+      const leaves = (await repo.listLeaves(doctorId, from)).filter((l) => l.from <= to);
+      const blocks: BusyBlock[] = [];
+      for (const l of leaves) {
+        if (!l.start_time || !l.end_time) {
+          blocks.push({ id: l.id, start: l.from, end: l.to, all_day: true, summary: 'Leave', updated_at: l.created_at });
+        } else {
+          const zone = dayZone ? await dayZone(doctorId, l.from) : 'UTC';
+          blocks.push({
+            id: l.id,
+            start: instantOf(l.from, l.start_time, zone)!,
+            end: instantOf(l.from, l.end_time, zone)!,
+            all_day: false,
+            summary: 'Leave',
+            updated_at: l.created_at,
+          });
+        }
+      }
+      return blocks;
     },
 
     /** The doctor's leaves that end today or later. @throws NotFound `DOCTOR_NOT_FOUND` */

@@ -54,6 +54,7 @@ export function sitesRouter({ sites, doctorDays }: { sites: SitesService; doctor
    *     tags: [schedules]
    *     summary: The sites, the default one first
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [doctors:read]
    *     parameters: [{ $ref: '#/components/parameters/Limit' }, { $ref: '#/components/parameters/Offset' }]
    *     responses:
    *       200: { description: 'A page: {data: Site[], total, limit, offset}' }
@@ -61,7 +62,7 @@ export function sitesRouter({ sites, doctorDays }: { sites: SitesService; doctor
   r.post('/sites', allow('admin'), validate(createSiteSchema), async (req, res) => {
     res.status(201).json(await sites.create(req.body));
   });
-  r.get('/sites', allow('admin', 'reception', 'doctor'), validate(listSitesSchema), async (req, res) => {
+  r.get('/sites', allow('admin', 'reception', 'doctor').orScope('doctors:read'), validate(listSitesSchema), async (req, res) => {
     res.json(await sites.list(req.query as never));
   });
 
@@ -72,6 +73,7 @@ export function sitesRouter({ sites, doctorDays }: { sites: SitesService; doctor
    *     tags: [schedules]
    *     summary: One site
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [doctors:read]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
    *       200: { description: The site, content: { application/json: { schema: { $ref: '#/components/schemas/Site' } } } }
@@ -89,7 +91,7 @@ export function sitesRouter({ sites, doctorDays }: { sites: SitesService; doctor
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/sites/:id', allow('admin', 'reception', 'doctor'), validate(getSiteSchema), async (req, res) => {
+  r.get('/sites/:id', allow('admin', 'reception', 'doctor').orScope('doctors:read'), validate(getSiteSchema), async (req, res) => {
     res.json(await sites.get(req.params.id as string));
   });
   r.patch('/sites/:id', allow('admin'), validate(updateSiteSchema), async (req, res) => {

@@ -53,9 +53,9 @@ export function createDoctorRepository(sequelize: Sequelize) {
       return d ? toDoctorDto(d) : null;
     },
 
-    /** Inserts; `'code_taken'` when the code exists already (any case). */
-    async create(fields: DoctorFields & { name: string; code: string }): Promise<DoctorDto | 'code_taken'> {
-      return doctors.create({ ...fields }).then(toDoctorDto, codeTaken);
+    /** Inserts (inside `t` when given); `'code_taken'` when the code exists already (any case). */
+    async create(fields: DoctorFields & { name: string; code: string }, t?: Transaction): Promise<DoctorDto | 'code_taken'> {
+      return doctors.create({ ...fields }, { transaction: t }).then(toDoctorDto, codeTaken);
     },
 
     /** Changes a doctor row inside `t`; `'code_taken'` when the new code is taken. */

@@ -58,6 +58,7 @@ export function doctorsRouter({ doctors }: { doctors: DoctorsService }): Router 
    *     tags: [doctors]
    *     summary: 'List doctors'
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [doctors:read]
    *     parameters:
    *       - { name: specialty, in: query, schema: { type: string } }
    *       - { name: q, in: query, schema: { type: string }, description: 'Part of the name or code' }
@@ -68,7 +69,7 @@ export function doctorsRouter({ doctors }: { doctors: DoctorsService }): Router 
    *       200: { description: 'A page: {data, total, limit, offset}' }
    *       400: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors', allow('admin', 'reception', 'doctor'), validate(listDoctorsSchema), async (req, res) => {
+  r.get('/doctors', allow('admin', 'reception', 'doctor').orScope('doctors:read'), validate(listDoctorsSchema), async (req, res) => {
     res.json(await doctors.list(req.query as never));
   });
 
@@ -79,12 +80,13 @@ export function doctorsRouter({ doctors }: { doctors: DoctorsService }): Router 
    *     tags: [doctors]
    *     summary: 'One doctor'
    *     x-roles: [admin, reception, doctor]
+   *     x-scopes: [doctors:read]
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     responses:
    *       200: { description: The doctor, content: { application/json: { schema: { $ref: '#/components/schemas/Doctor' } } } }
    *       404: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/doctors/:id', allow('admin', 'reception', 'doctor'), validate(getDoctorSchema), async (req, res) => {
+  r.get('/doctors/:id', allow('admin', 'reception', 'doctor').orScope('doctors:read'), validate(getDoctorSchema), async (req, res) => {
     res.json(await doctors.get(req.params.id as string));
   });
 

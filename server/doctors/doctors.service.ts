@@ -1,4 +1,5 @@
 import { Conflict } from '../core/errors';
+import { NO_EVENTS, type DomainEvents } from '../core/events';
 import { page } from '../core/schemas';
 import type { Transactor } from '../core/transaction';
 import type { ActorRef } from '../core/actor';
@@ -16,6 +17,8 @@ export interface DoctorsDeps {
   tx: Transactor;
   /** Today, `YYYY-MM-DD`, in the clinic's zone. */
   today: () => string;
+  /** Where doctor.created / doctor.updated are recorded, in the change's transaction (default: nowhere). */
+  events?: DomainEvents;
 }
 
 const notFound = doctorNotFound;
@@ -30,7 +33,7 @@ function differs(doctor: DoctorDto, changes: DoctorFields): boolean {
 }
 
 /** The doctor directory and a doctor's settings. */
-export function createDoctorsService({ repo, doctorDays, planChanges, tx, today }: DoctorsDeps) {
+export function createDoctorsService({ repo, doctorDays, planChanges, tx, today, events = NO_EVENTS }: DoctorsDeps) {
   return {
     /** @throws NotFound `DOCTOR_NOT_FOUND` */
     async get(id: string): Promise<DoctorDto> {
@@ -41,9 +44,15 @@ export function createDoctorsService({ repo, doctorDays, planChanges, tx, today 
 
     /** @throws Conflict `DOCTOR_CODE_TAKEN` */
     async create(input: DoctorFields & { name: string; code: string }): Promise<DoctorDto> {
-      const d = await repo.create({ ...input, specialty: input.specialty || null, email: input.email || null, bio: input.bio || null });
-      if (d === 'code_taken') throw codeTaken();
-      return d;
+      return tx(async (t) => {
+        const d = await repo.create(
+          { ...input, specialty: input.specialty || null, email: input.email || null, bio: input.bio || null },
+          t,
+        );
+        if (d === 'code_taken') throw codeTaken();
+        await events.record('doctor.created', { doctor: d }, t);
+        return d;
+      });
     },
 
     /**
@@ -83,6 +92,7 @@ export function createDoctorsService({ repo, doctorDays, planChanges, tx, today 
             t,
           );
         }
+        await events.record('doctor.updated', { doctor: after, previous: before }, t);
         return after;
       });
     },

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { validate } from '../core/http';
 import { actorId } from '../core/actor';
+import { BadRequest } from '../core/errors';
 import type { PatientsService } from './patients.service';
 import { allow } from '../auth/guard';
 import { createPatientSchema, getPatientSchema, searchPatientsSchema, updatePatientSchema } from './patients.schemas';
@@ -47,6 +48,7 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    *     tags: [patients]
    *     summary: 'Register a patient'
    *     x-roles: [admin, reception]
+   *     x-scopes: [patients:write]
    *     description: |
    *       Phone is normalized to E.164. Same phone and first name (case-insensitive) → 409 PATIENT_EXISTS with
    *       `details.existing_id`; family members may share a phone.
@@ -56,7 +58,7 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    *       400: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.post('/patients', allow('admin', 'reception'), validate(createPatientSchema), async (req, res) => {
+  r.post('/patients', allow('admin', 'reception').orScope('patients:write'), validate(createPatientSchema), async (req, res) => {
     res.status(201).json(await service.register(req.body, actorId(req)));
   });
 
@@ -66,7 +68,9 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    *   get:
    *     tags: [patients]
    *     summary: 'Search patients by phone and/or name'
+   *     description: 'An API key (patients:write) must search by `phone` (400 otherwise): a machine client finds the caller, never browses names.'
    *     x-roles: [admin, reception]
+   *     x-scopes: [patients:write]
    *     parameters:
    *       - { name: phone, in: query, schema: { type: string }, description: 'Any format; normalized before matching' }
    *       - { name: q, in: query, schema: { type: string }, description: 'Words matched against first and last name' }
@@ -77,7 +81,10 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    *       200: { description: 'A page: {data, total, limit, offset}' }
    *       400: { $ref: '#/components/responses/Problem' }
    */
-  r.get('/patients', allow('admin', 'reception'), validate(searchPatientsSchema), async (req, res) => {
+  r.get('/patients', allow('admin', 'reception').orScope('patients:write'), validate(searchPatientsSchema), async (req, res) => {
+    if (req.actor?.type === 'api_key' && !req.query.phone) {
+      throw new BadRequest('An API key searches patients by phone only', [{ path: 'query.phone', message: 'is required for API keys' }]);
+    }
     res.json(await service.search(req.query as never));
   });
 

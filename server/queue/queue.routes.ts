@@ -243,6 +243,7 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *     summary: The public queue snapshot (what screens show; the REST twin of queue:subscribe)
    *     x-roles: [admin, reception, doctor]
    *     x-screen: true
+   *     x-scopes: [queue:read]
    *     parameters:
    *       - { $ref: '#/components/parameters/Id' }
    *       - { name: date, in: query, schema: { type: string, format: date } }

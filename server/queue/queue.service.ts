@@ -2,6 +2,7 @@ import type { Transaction } from 'sequelize';
 import { doctorNotFound } from '../doctor-days/doctor-day.rules';
 import type { ActorRef } from '../core/actor';
 import { ConcurrentUpdate, Conflict, NotFound, Unprocessable } from '../core/errors';
+import { NO_EVENTS, type DomainEvents, type DomainEventType } from '../core/events';
 import type { Transactor } from '../core/transaction';
 import {
   publicToken,
@@ -28,7 +29,19 @@ export interface QueueDeps {
   /** Today, `YYYY-MM-DD`, in IANA zone `zone` (the appointment's site's; null: the default site's, CLINIC_TIMEZONE). */
   todayIn: (zone: string | null) => string;
   poke: () => void;
+  /** Where queue.* events are recorded, in the change's transaction (default: nowhere). */
+  events?: DomainEvents;
 }
+
+/** The domain event of each queue change (a recall is announced again: `queue.called`). */
+const QUEUE_EVENT: Record<QueueEventType, DomainEventType> = {
+  checked_in: 'queue.checked_in',
+  called: 'queue.called',
+  recalled: 'queue.called',
+  served: 'queue.served',
+  skipped: 'queue.skipped',
+  requeued: 'queue.requeued',
+};
 
 /** The answer to a check-in or walk-in: `{queue_entry_id, queue_position, checked_in_at, token, appointment_id, doctor_id, date}`. */
 export interface CheckInResult {
@@ -64,7 +77,7 @@ function assertCheckInable(status: string): void {
 const entryNotFound = () => new NotFound('No queue entry with this id', 'QUEUE_ENTRY_NOT_FOUND');
 
 /** The check-in queue of each doctor-day: check-in, walk-in, call, serve, skip, recall, requeue, no-show. */
-export function createQueueService({ tx, repo, appointments, booking, idempotency, todayIn, poke }: QueueDeps) {
+export function createQueueService({ tx, repo, appointments, booking, idempotency, todayIn, poke, events = NO_EVENTS }: QueueDeps) {
   /**
    * One queue change: locks the doctor-day's counter, runs `work`, bumps the version by exactly one and
    * writes the outbox row with the public snapshot after the change — in the caller's transaction; the relay
@@ -92,6 +105,13 @@ export function createQueueService({ tx, repo, appointments, booking, idempotenc
       at: new Date().toISOString(),
     };
     await repo.writeOutbox(event, actor.requestId, t);
+    const appointmentId = (out.result as { appointment_id?: string }).appointment_id ?? null;
+    await events.record(
+      QUEUE_EVENT[out.type],
+      { doctor_id: doctorId, date, version, type: out.type, appointment_id: appointmentId, queue_entry: out.entry },
+      t,
+      { doctorId },
+    );
     t.afterCommit(poke);
     return out.result;
   }

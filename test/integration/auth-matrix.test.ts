@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { startTestApp, type Agent, type TestApp } from '../support/app';
 import { buildDoctor, buildPatient } from '../support/factories';
 import { clinicToday } from '../../server/core/clinic-time';
+import { SCOPES } from '../../server/core/actor';
 
 type Operation = {
   security?: unknown[];
@@ -10,8 +11,11 @@ type Operation = {
   'x-doctor-scope'?: boolean;
   'x-screen'?: boolean | 'site';
   'x-ends-session'?: boolean;
+  'x-scopes'?: string[];
 };
-type Identity = 'none' | 'admin' | 'reception' | 'doctor of the day' | 'other doctor' | 'screen token' | 'site screen token';
+/** One column per API key scope: a key holding only that scope. */
+type KeyIdentity = `key with ${(typeof SCOPES)[number]}`;
+type Identity = 'none' | 'admin' | 'reception' | 'doctor of the day' | 'other doctor' | 'screen token' | 'site screen token' | KeyIdentity;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /** What an identity must get from an operation: 401, 403, or "allowed" (neither). */
@@ -20,6 +24,7 @@ function expected(op: Operation, who: Identity): 401 | 403 | 'allowed' {
   if (who === 'screen token') return op['x-screen'] === true ? 'allowed' : 403;
   // A site screen reads its site's board and the queues of the doctors working there that day.
   if (who === 'site screen token') return op['x-screen'] ? 'allowed' : 403;
+  if (who.startsWith('key with ')) return (op['x-scopes'] ?? []).includes(who.slice('key with '.length)) ? 'allowed' : 403;
   const role = who === 'admin' ? 'admin' : who === 'reception' ? 'reception' : 'doctor';
   if (role !== 'admin' && !(op['x-roles'] ?? []).includes(role)) return 403;
   if (who === 'other doctor' && op['x-doctor-scope']) return 403;
@@ -73,6 +78,20 @@ describe('authorization matrix: every documented route × every kind of caller',
     agents['site screen token'] = t.withToken(
       (await admin.post('/api/v1/display-tokens').send({ label: 'site TV', site_id: defaultSiteId }).expect(201)).body.token,
     );
+    for (const scope of SCOPES) {
+      const { key } = await t.app.ctx.apiKeys.mint({ label: `matrix ${scope}`, scopes: [scope], source: 'matrix' }, null);
+      // Half the keys come as X-API-Key, half as a bearer token: both are the same credential.
+      agents[`key with ${scope}`] =
+        SCOPES.indexOf(scope) % 2
+          ? t.withToken(key)
+          : {
+              get: (p) => t.http.get(p).set('X-API-Key', key),
+              post: (p) => t.http.post(p).set('X-API-Key', key),
+              put: (p) => t.http.put(p).set('X-API-Key', key),
+              patch: (p) => t.http.patch(p).set('X-API-Key', key),
+              delete: (p) => t.http.delete(p).set('X-API-Key', key),
+            };
+    }
   });
   after(async () => {
     await t.stop();
@@ -92,7 +111,7 @@ describe('authorization matrix: every documented route × every kind of caller',
     });
   }
 
-  it('when each route is called with no token, each role, both doctors and a screen token, then 401/403/allowed match x-roles', async () => {
+  it('when each route is called with no token, each role, both doctors, a screen token and a key per scope, then 401/403/allowed match x-roles and x-scopes', async () => {
     const doc = (await t.http.get('/openapi.json').expect(200)).body as {
       security: unknown[];
       paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
@@ -116,6 +135,14 @@ describe('authorization matrix: every documented route × every kind of caller',
         continue;
       }
       if (!Array.isArray(op['x-roles'])) problems.push(`${method.toUpperCase()} ${path} has no x-roles`);
+      for (const s of op['x-scopes'] ?? []) if (!(SCOPES as readonly string[]).includes(s)) problems.push(`${path}: unknown scope ${s}`);
+      // Staff-only areas never admit a key: accounts, keys, webhooks, calendar feeds, audit history, queue actions.
+      if (
+        op['x-scopes']?.length &&
+        /\/(users|api-keys|webhooks|display-tokens|calendar-feeds|history|queue-entries|call-next|no-show|checkins|walk-ins)\b/.test(path)
+      ) {
+        problems.push(`${method.toUpperCase()} ${path} is staff-only but lists x-scopes`);
+      }
       for (const who of Object.keys(agents) as Identity[]) {
         const req = agents[who][method](url);
         const res = method === 'get' || method === 'delete' ? await req : await req.send({});
@@ -130,7 +157,7 @@ describe('authorization matrix: every documented route × every kind of caller',
         }
       }
     }
-    expect(checked).to.be.greaterThan(60);
+    expect(checked).to.be.greaterThan(300);
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 });

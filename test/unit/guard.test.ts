@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Actor } from '../../server/core/actor';
 import { allow, allowPublicQueue, assertDoctorScope } from '../../server/auth/guard';
 
@@ -13,9 +13,16 @@ const user = (role: 'admin' | 'reception' | 'doctor', doctor_id: string | null =
   email: 'x@y.z',
 });
 const screen: Actor = { type: 'screen', id: 's', doctor_ids: [D1], site_id: null };
+const key = (...scopes: Extract<Actor, { type: 'api_key' }>['scopes']): Actor => ({
+  type: 'api_key',
+  id: 'k',
+  scopes,
+  source: 'phone_agent',
+  label: 'agent',
+});
 
 /** Runs a guard on a fake request; returns the status of the error it passed on, or 'next'. */
-function run(guard: ReturnType<typeof allow>, actor: Actor | undefined, params: Record<string, string> = {}): number | 'next' {
+function run(guard: RequestHandler, actor: Actor | undefined, params: Record<string, string> = {}): number | 'next' {
   let out: number | 'next' = 'next';
   guard({ actor, params } as unknown as Request, {} as never, (err?: unknown) => {
     if (err) out = (err as { status: number }).status;
@@ -31,6 +38,17 @@ describe('route guards', () => {
     expect(run(g, user('doctor', D1))).to.equal(403);
     expect(run(g, screen)).to.equal(403);
     expect(run(g, undefined)).to.equal(401);
+  });
+
+  it('when an API key calls, then it passes only where the route adds its scope (403 INSUFFICIENT_SCOPE otherwise)', () => {
+    expect(run(allow('reception'), key('appointments:write'))).to.equal(403);
+    expect(run(allow('reception').orScope('appointments:write'), key('appointments:write'))).to.equal('next');
+    expect(run(allow('reception').orScope('appointments:write'), key('appointments:read', 'doctors:read'))).to.equal(403);
+    expect(run(allow('reception').orScope('appointments:write'), user('reception'))).to.equal('next');
+    expect(run(allow('reception').orScope('appointments:write'), user('doctor', D1))).to.equal(403);
+    expect(run(allow('reception').orScope('appointments:write'), screen)).to.equal(403);
+    expect(run(allowPublicQueue(), key('queue:read'), { id: D1 })).to.equal('next');
+    expect(run(allowPublicQueue(), key('doctors:read'), { id: D1 })).to.equal(403);
   });
 
   it('when the public queue is asked, then any staff user passes and a screen only for its own doctors', () => {
