@@ -1,8 +1,18 @@
-import { Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createSql } from '../core/sql';
 import { escapeLike } from '../core/schemas';
 import { Patient, type Gender } from './patient.model';
+import {
+  NAME_MATCH,
+  NAME_ORDER,
+  NAME_RANK,
+  PHONE_SUFFIX_MATCH,
+  phoneSuffixPattern,
+  RANKED_ORDER,
+  searchSql,
+  wordMatch,
+} from './patient-search';
 
 /** A patient as the API shows it to staff. */
 export interface PatientDto {
@@ -36,8 +46,14 @@ export interface NewPatient {
 }
 export type PatientChanges = Partial<Omit<NewPatient, 'created_by'>> & { updated_by?: string | null };
 export interface PatientSearch {
+  /** E.164: the phone equals it. */
   phone?: string;
+  /** Digits the phone ends with. */
+  phoneSuffix?: string;
+  /** Words each found in the name (substring, accents and case ignored); ordered by name. */
   q?: string;
+  /** Ranked name search (prefix, similar spelling, sounds alike; accents and case ignored); ordered by relevance. */
+  name?: string;
   /** Include deactivated (and erased) patients; default false. */
   includeInactive?: boolean;
   limit: number;
@@ -127,27 +143,32 @@ export function createPatientRepository(sequelize: Sequelize): PatientRepository
       }
       return toPatientDto(p);
     },
-    async search({ phone, q, includeInactive, limit, offset }) {
-      const and: WhereOptions[] = [];
-      if (!includeInactive) and.push({ deactivated_at: null });
-      if (phone) and.push({ phone });
-      if (q) {
-        for (const word of q.trim().split(/\s+/).slice(0, 4)) {
-          const like = `%${escapeLike(word)}%`;
-          and.push({ [Op.or]: [{ first_name: { [Op.iLike]: like } }, { last_name: { [Op.iLike]: like } }] });
-        }
+    async search({ phone, phoneSuffix, q, name, includeInactive, limit, offset }) {
+      const where: string[] = [];
+      const bind: Record<string, unknown> = { limit, offset };
+      if (!includeInactive) where.push('p.deactivated_at IS NULL');
+      if (phone) {
+        where.push('p.phone = $phone');
+        bind.phone = phone;
       }
-      const { rows, count } = await patients.findAndCountAll({
-        where: and.length ? { [Op.and]: and } : {},
-        order: [
-          ['first_name', 'ASC'],
-          ['last_name', 'ASC'],
-          ['id', 'ASC'],
-        ],
-        limit,
-        offset,
+      if (phoneSuffix) {
+        where.push(PHONE_SUFFIX_MATCH);
+        bind.phoneSuffix = phoneSuffixPattern(phoneSuffix);
+      }
+      (q?.trim().split(/\s+/).slice(0, 4) ?? []).forEach((word, i) => {
+        where.push(wordMatch(`w${i}`));
+        bind[`w${i}`] = word;
       });
-      return { rows: rows.map(toPatientDto), total: count };
+      if (name) {
+        where.push(NAME_MATCH);
+        bind.name = name;
+      }
+      const rows = await sql.query<{ total: number } & Partial<PatientDto>>(
+        searchSql(where, name ? RANKED_ORDER : NAME_ORDER, name ? NAME_RANK : undefined),
+        bind,
+      );
+      const total = rows[0]?.total ?? 0;
+      return { rows: rows.filter((r) => r.id).map(({ total: _t, ...p }) => p as PatientDto), total };
     },
     async doctorHasPatient(doctorId, patientId) {
       const [row] = await sql.query<{ ok: boolean }>(

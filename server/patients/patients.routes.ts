@@ -67,18 +67,38 @@ export function patientsRouter({ patients: service }: { patients: PatientsServic
    * /api/v1/patients:
    *   get:
    *     tags: [patients]
-   *     summary: 'Search patients by phone and/or name'
-   *     description: 'An API key (patients:write) must search by `phone` (400 otherwise): a machine client finds the caller, never browses names.'
+   *     summary: 'Search patients by phone, phone suffix and/or name'
+   *     description: |
+   *       Every filter given must hold. `name` is the ranked search for a desk typing as it listens: the name (or a
+   *       later word of it, e.g. the last name) starts with it, or it is spelled alike (pg_trgm word similarity ≥ 0.6),
+   *       or every word sounds alike (Double Metaphone: Shrama finds Sharma); best matches first (prefix, then
+   *       similarity), then by name. `q` keeps its meaning: each word is found somewhere in the name, ordered by name.
+   *       Accents and case never matter (José = jose). Indexed (see the README's "Growth"), so it stays fast at
+   *       hundreds of thousands of patients.
+   *       An API key (patients:write) must search by `phone` (400 otherwise): a machine client finds the caller, never browses names.
    *     x-roles: [admin, reception]
    *     x-scopes: [patients:write]
    *     parameters:
    *       - { name: phone, in: query, schema: { type: string }, description: 'Any format; normalized before matching' }
-   *       - { name: q, in: query, schema: { type: string }, description: 'Words matched against first and last name' }
+   *       - name: q
+   *         in: query
+   *         schema: { type: string }
+   *         description: 'Words each found in the first or last name (accents and case ignored); ordered by name'
+   *       - name: name
+   *         in: query
+   *         schema: { type: string, minLength: 2, maxLength: 100 }
+   *         description: 'Ranked name search: prefix, similar spelling or sounding alike; best first'
+   *         example: Shrama
+   *       - name: phone_suffix
+   *         in: query
+   *         schema: { type: string, pattern: '^[0-9 ().-]+$' }
+   *         description: 'The last 4 to 15 digits of the phone (separators ignored)'
+   *         example: '3210'
    *       - { name: include_inactive, in: query, schema: { type: boolean, default: false }, description: 'Include deactivated and erased patients' }
    *       - { $ref: '#/components/parameters/Limit' }
    *       - { $ref: '#/components/parameters/Offset' }
    *     responses:
-   *       200: { description: 'A page: {data, total, limit, offset}' }
+   *       200: { description: 'A page: {data, total, limit, offset}; `total` counts every match' }
    *       400: { $ref: '#/components/responses/Problem' }
    */
   r.get('/patients', allow('admin', 'reception').orScope('patients:write'), validate(searchPatientsSchema), async (req, res) => {

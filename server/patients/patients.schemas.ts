@@ -24,6 +24,19 @@ export const searchPatientsSchema = {
   query: Joi.object({
     phone: Joi.string().trim().min(3).max(32),
     q: Joi.string().normalize('NFC').trim().min(1).max(100),
+    name: Joi.string().normalize('NFC').trim().min(2).max(100),
+    // Digits (spaces, dashes, dots and brackets allowed and dropped): the last 4 to 15 digits of the number.
+    phone_suffix: Joi.string()
+      .trim()
+      .pattern(/^[\d\s\-().]+$/)
+      .custom((v: string, h) => {
+        const digits = v.replace(/\D/g, '');
+        return digits.length >= 4 && digits.length <= 15 ? digits : h.error('string.phoneSuffix');
+      })
+      .messages({
+        'string.pattern.base': '"phone_suffix" must be digits',
+        'string.phoneSuffix': '"phone_suffix" must have 4 to 15 digits',
+      }),
     include_inactive: Joi.boolean().default(false),
     ...pagination,
   }),

@@ -91,13 +91,24 @@ export function createPatientsService({ repo, phoneRegion, today }: PatientsDeps
     },
 
     /**
-     * Search by phone (any format; normalized first) and/or name words; paginated, ordered by name. Deactivated
-     * (and erased) patients only with `include_inactive`.
+     * Search by phone (any format; normalized first), phone suffix (its last 4–15 digits), name words (`q`: each a
+     * substring of the name) and/or a ranked name search (`name`: prefix, similar spelling or sounding alike, best
+     * first; see patient-search.ts); every filter given must hold. Accents and case never matter in names.
+     * Paginated; ordered by relevance with `name`, else by name. Deactivated (and erased) patients only with
+     * `include_inactive`.
      */
-    async search(params: { phone?: string; q?: string; include_inactive?: boolean; limit: number; offset: number }) {
+    async search(params: {
+      phone?: string;
+      phone_suffix?: string;
+      q?: string;
+      name?: string;
+      include_inactive?: boolean;
+      limit: number;
+      offset: number;
+    }) {
       const phone = params.phone ? normalizePhone(params.phone, phoneRegion, 'query.phone') : undefined;
-      const { include_inactive, ...rest } = params;
-      const { rows, total } = await repo.search({ ...rest, phone, includeInactive: include_inactive === true });
+      const { include_inactive, phone_suffix, ...rest } = params;
+      const { rows, total } = await repo.search({ ...rest, phone, phoneSuffix: phone_suffix, includeInactive: include_inactive === true });
       return page(rows.map(answer), total, params.limit, params.offset);
     },
   };
