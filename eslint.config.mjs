@@ -34,6 +34,7 @@ export const LAYERS = {
   webhooks: ['queue', 'doctors'],
   reminders: ['appointments'],
   calendar: ['appointments', 'doctors'],
+  retention: ['webhooks'],
 };
 
 /** Every module `name` may import: its own layer and everything below it. */

@@ -15,8 +15,9 @@ async function extensionSchema(qi: QueryInterface, name: string, transaction: Tr
  * `fuzzystrmatch` (Double Metaphone: names that sound alike, e.g. Sharma/Shrama, Mohamed/Muhammad), beside the
  * `unaccent` the schedules migration created. Three IMMUTABLE functions fold a name the one way the indexes and the
  * queries both use (server/patients/patient-search.ts): `clinic_fold` (unaccent, lower case, single spaces),
- * `patient_search_name(first, last)` and `patient_name_codes(name)` (the Double Metaphone code of each word).
- * Indexes: trigrams of the folded full name, the codes, and the reversed phone (phone-suffix search).
+ * `patient_search_name(first, last)` and `patient_name_codes(name)` (the Double Metaphone code of each word),
+ * stored on each patient as the generated columns `search_name` and `name_codes` (kept right by PostgreSQL on every
+ * write). Indexes: trigrams of `search_name`, the codes, and the reversed phone (phone-suffix search).
  */
 export const up: Migration = async ({ context: qi }) => {
   await qi.sequelize.transaction(async (transaction) => {
@@ -38,8 +39,12 @@ export const up: Migration = async ({ context: qi }) => {
       CREATE FUNCTION patient_name_codes(name text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
       AS $$ SELECT coalesce(array_agg(DISTINCT c ORDER BY c), '{}')
               FROM unnest(string_to_array(${own}.clinic_fold(name), ' ')) w, ${fz}.dmetaphone(w) c WHERE c <> '' $$`);
-    await q(`CREATE INDEX patients_search_name_trgm_idx ON patients USING gin (patient_search_name(first_name, last_name) gin_trgm_ops)`);
-    await q(`CREATE INDEX patients_name_codes_idx ON patients USING gin (patient_name_codes(patient_search_name(first_name, last_name)))`);
+    // Stored, not computed per row at search time: ranking reads them for every candidate.
+    await q(`ALTER TABLE patients
+               ADD COLUMN search_name text GENERATED ALWAYS AS (patient_search_name(first_name, last_name)) STORED,
+               ADD COLUMN name_codes text[] GENERATED ALWAYS AS (patient_name_codes(patient_search_name(first_name, last_name))) STORED`);
+    await q(`CREATE INDEX patients_search_name_trgm_idx ON patients USING gin (search_name gin_trgm_ops)`);
+    await q(`CREATE INDEX patients_name_codes_idx ON patients USING gin (name_codes)`);
     await q(`CREATE INDEX patients_phone_reverse_idx ON patients (reverse(phone) text_pattern_ops)`);
   });
 };
@@ -48,6 +53,7 @@ export const down: Migration = async ({ context: qi }) => {
   await qi.sequelize.transaction(async (transaction) => {
     const q = (sql: string) => qi.sequelize.query(sql, { transaction });
     await q('DROP INDEX IF EXISTS patients_search_name_trgm_idx, patients_name_codes_idx, patients_phone_reverse_idx');
+    await q('ALTER TABLE patients DROP COLUMN IF EXISTS search_name, DROP COLUMN IF EXISTS name_codes');
     await q('DROP FUNCTION IF EXISTS patient_name_codes(text), patient_search_name(text, text), clinic_fold(text)');
     // unaccent stays: the schedules migration created it and doctors' search uses it.
     await q('DROP EXTENSION IF EXISTS fuzzystrmatch');

@@ -50,6 +50,7 @@ import { createReminderRepository } from './reminders/reminders.repository';
 import { createReminderJob } from './reminders/reminders.job';
 import { createCalendarRepository } from './calendar/calendar.repository';
 import { createCalendarService } from './calendar/calendar.service';
+import { createRetentionJob, createRetentionLock } from './retention/retention.job';
 
 /** What the composition root is given: the app's infrastructure, built by `createApp`. */
 export interface ServicesInput {
@@ -146,6 +147,18 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     dayStart: config.reminderDayStart,
     intervalMs: config.reminderIntervalMs,
   });
+  const retention = createRetentionJob({
+    tx,
+    tryLock: createRetentionLock(sequelize),
+    queue: repos.queue,
+    webhooks: repos.webhooks,
+    logger,
+    today,
+    queueEventDays: config.queueEventRetentionDays,
+    webhookDeliveryDays: config.webhookDeliveryRetentionDays,
+    intervalMs: config.retentionIntervalMs,
+    batchSize: config.retentionBatchSize,
+  });
   const publisher = createQueuePublisher({
     repo: repos.queue,
     io,
@@ -182,6 +195,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     webhooks: createWebhooksService({ repo: repos.webhooks, allowPrivate: config.webhookAllowPrivate, poke: () => webhookRelay.poke() }),
     webhookRelay,
     reminders,
+    retention,
     calendar: createCalendarService({
       repo: repos.calendar,
       doctors: repos.doctors,
@@ -189,13 +203,15 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
       clinicTimezone: config.clinicTimezone,
       today,
     }),
-    /** The integration jobs of this instance: the webhook relay and the reminder job. */
+    /** The jobs of this instance: the webhook relay, the reminder job and the retention job. */
     integrations: {
       start(): void {
         webhookRelay.start();
         reminders.start();
+        retention.start();
       },
       async stop(): Promise<void> {
+        await retention.stop();
         await reminders.stop();
         await webhookRelay.stop();
       },

@@ -81,6 +81,14 @@ export interface Config {
   reminderIntervalMs: number;
   /** `HH:MM` in CLINIC_TIMEZONE: an appointment's time for reminders when no time is known (doctor-days have dates only). */
   reminderDayStart: string;
+  /** Queue events (screen replay) of clinic days more than this many days back are deleted by the retention job. */
+  queueEventRetentionDays: number;
+  /** Finished webhook deliveries (delivered, or failed for good) older than this many days are deleted, then their events. */
+  webhookDeliveryRetentionDays: number;
+  /** How often the retention job runs (ms); one instance at a time. */
+  retentionIntervalMs: number;
+  /** Rows per DELETE of the retention job (each its own short transaction). */
+  retentionBatchSize: number;
 }
 
 const schema = Joi.object({
@@ -164,6 +172,10 @@ const schema = Joi.object({
     .pattern(/^([01]\d|2[0-3]):[0-5]\d$/)
     .default('09:00')
     .messages({ 'string.pattern.base': '"REMINDER_DAY_START" must be a time of day written HH:MM, such as "09:00"' }),
+  QUEUE_EVENT_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(7),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(30),
+  RETENTION_INTERVAL_MS: Joi.number().integer().min(1000).max(86_400_000).default(3_600_000),
+  RETENTION_BATCH_SIZE: Joi.number().integer().min(100).max(50_000).default(5000),
 }).unknown(true);
 
 /** Raised when the environment is invalid; `problems` holds one human sentence per bad key. */
@@ -233,6 +245,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     reminderLeadHours: parseLeadHours(value.REMINDER_LEAD_HOURS)!,
     reminderIntervalMs: value.REMINDER_INTERVAL_MS,
     reminderDayStart: value.REMINDER_DAY_START,
+    queueEventRetentionDays: value.QUEUE_EVENT_RETENTION_DAYS,
+    webhookDeliveryRetentionDays: value.WEBHOOK_DELIVERY_RETENTION_DAYS,
+    retentionIntervalMs: value.RETENTION_INTERVAL_MS,
+    retentionBatchSize: value.RETENTION_BATCH_SIZE,
   };
 }
 

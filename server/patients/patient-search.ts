@@ -3,16 +3,16 @@ import { isoUtc } from '../core/sql';
 /**
  * The SQL of patient search, written once here so the repository and the EXPLAIN test
  * (test/integration/explain-hot-statements.test.ts) run the same text. Names are compared folded — unaccented,
- * lower case, single spaces — by the functions of migration 20261202200001-patient-search, on the very
- * expressions its indexes are built on:
- * - `patients_search_name_trgm_idx`: trigrams of {@link SEARCH_NAME} (substring, prefix and similar spellings);
- * - `patients_name_codes_idx`: the Double Metaphone code of each word of it (names that sound alike);
+ * lower case, single spaces — by the functions of migration 20261202200001-patient-search, which stores each
+ * patient's folded name and its sound codes as generated columns and indexes them:
+ * - `patients_search_name_trgm_idx`: trigrams of `search_name` (substring, prefix and similar spellings);
+ * - `patients_name_codes_idx`: `name_codes`, the Double Metaphone code of each word of it (names that sound alike);
  * - `patients_phone_reverse_idx`: `reverse(phone)`, so a phone suffix is an index prefix.
  * Binds are `$name` style (server/core/sql.ts); every one is sent as a parameter and planned with its value.
  */
 
-/** The folded full name of the patient row `p`: the expression the trigram and codes indexes are built on. */
-export const SEARCH_NAME = 'patient_search_name(p.first_name, p.last_name)';
+/** The folded full name of the patient row `p` (a generated column): the trigram index is built on it. */
+export const SEARCH_NAME = 'p.search_name';
 
 /** `text` escaped for use inside a LIKE pattern (backslash is LIKE's default escape). */
 const likeEscaped = (text: string) => `replace(replace(replace(${text}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
@@ -27,7 +27,7 @@ const NAME = {
   /** Spelled alike: pg_trgm word similarity of the query to some run of the name ≥ pg_trgm.word_similarity_threshold (0.6). */
   similar: `${SEARCH_NAME} %> ${FOLDED_NAME}`,
   /** Sounds alike: every word of the query has the Double Metaphone code of some word of the name. */
-  soundsLike: `patient_name_codes(${SEARCH_NAME}) @> patient_name_codes($name::text)`,
+  soundsLike: `p.name_codes @> patient_name_codes($name::text)`,
 };
 
 /**
@@ -54,19 +54,21 @@ export const PATIENT_COLUMNS = `p.id, p.first_name, p.last_name, p.age, p.phone,
 
 /**
  * One page of a search and the total, in one statement (the total is right even past the last page). `where`:
- * conditions on `p`; `order`: the ORDER BY of the page; binds `$limit $offset`.
+ * conditions on `p`; `order`: the ORDER BY of the page over the matches `k` (id, first_name, last_name, rank);
+ * binds `$limit $offset`. Only the matches' ids and sort keys are collected; the page's rows are read after.
  */
 export function searchSql(where: string[], order: string, rank = '0'): string {
   return `WITH m AS MATERIALIZED (
-       SELECT p.*, ${rank}::float8 AS rank FROM patients p WHERE ${where.length ? where.join(' AND ') : 'true'})
+       SELECT p.id, p.first_name, p.last_name, ${rank}::float8 AS rank FROM patients p WHERE ${where.length ? where.join(' AND ') : 'true'})
      SELECT t.total, r.* FROM (SELECT count(*)::int AS total FROM m) t
-       LEFT JOIN LATERAL (SELECT ${PATIENT_COLUMNS} FROM m p ORDER BY ${order} LIMIT $limit OFFSET $offset) r ON true`;
+       LEFT JOIN LATERAL (SELECT ${PATIENT_COLUMNS} FROM (SELECT * FROM m k ORDER BY ${order} LIMIT $limit OFFSET $offset) k
+                            JOIN patients p ON p.id = k.id ORDER BY ${order}) r ON true`;
 }
 
 /** The order of a ranked name search: relevance, then name, then id (a stable order for paging). */
-export const RANKED_ORDER = 'p.rank DESC, p.first_name, p.last_name, p.id';
+export const RANKED_ORDER = 'k.rank DESC, k.first_name, k.last_name, k.id';
 /** The order of every other search: name, then id. */
-export const NAME_ORDER = 'p.first_name, p.last_name, p.id';
+export const NAME_ORDER = 'k.first_name, k.last_name, k.id';
 
 /**
  * The name search the bench and the EXPLAIN test run: active patients matching `$name`, ranked. The

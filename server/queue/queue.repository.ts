@@ -72,6 +72,19 @@ export interface EntryMove {
 const ENTRY_COLUMNS = `id, appointment_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, position, token, status,
   ${isoUtc('checked_in_at')} AS checked_in_at`;
 
+/**
+ * Deletes one batch of old queue events (retention: they are screen replay, not records), in id order after
+ * `$after`: only days before `$before` (a clinic day at least a day back, so no site's today is touched) and only
+ * events the relay has published (`published_at` set; an unpublished one is still owed to the screens).
+ * Binds: `$before` (date) `$after` (bigint id, 0 to start) `$batch`. Returns `{n, last}`: rows deleted, highest id.
+ */
+export const PRUNE_QUEUE_EVENTS_SQL = `WITH del AS (
+       DELETE FROM queue_events WHERE id IN (
+         SELECT id FROM queue_events WHERE id > $after::bigint AND date < $before::date AND published_at IS NOT NULL
+          ORDER BY id LIMIT $batch::int)
+       RETURNING id)
+     SELECT count(*)::int AS n, max(id) AS last FROM del`;
+
 /** Storage of the queue; returns plain objects. */
 export function createQueueRepository(sequelize: Sequelize) {
   const sql = createSql(sequelize);
@@ -288,6 +301,12 @@ export function createQueueRepository(sequelize: Sequelize) {
 
     async markPublished(ids: string[]): Promise<void> {
       await sql.exec('UPDATE queue_events SET published_at = now() WHERE id = ANY($ids::bigint[])', { ids });
+    },
+
+    /** One batch of {@link PRUNE_QUEUE_EVENTS_SQL}, its own short transaction. @returns rows deleted and the last id (the next `after`). */
+    async pruneEvents(p: { before: string; after: string; batch: number }): Promise<{ n: number; last: string | null }> {
+      const [row] = await sql.query<{ n: number; last: string | null }>(PRUNE_QUEUE_EVENTS_SQL, { ...p });
+      return row;
     },
 
     /** Unpublished events and the age of the oldest (seconds, 0 when none). */

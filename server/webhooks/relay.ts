@@ -25,8 +25,6 @@ export interface RelayOptions {
 const BATCH = 10;
 /** Rounds per run at most, so one run ends even under a flood (the next tick goes on). */
 const MAX_ROUNDS = 50;
-/** Delivered and failed events are kept this long (days), then pruned with their deliveries and attempts. */
-export const WEBHOOK_RETENTION_DAYS = 30;
 
 /**
  * The delay before attempt `n + 1` after `n` failed ones: exponential backoff with full jitter — a random time in
@@ -81,7 +79,6 @@ export function createWebhookRelay(o: RelayOptions): WebhookRelay {
   let started = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let lastPrune = 0;
 
   async function attempt(d: ClaimedDelivery): Promise<void> {
     const startedAt = new Date();
@@ -135,10 +132,6 @@ export function createWebhookRelay(o: RelayOptions): WebhookRelay {
       );
       n += batch.length;
       if (batch.length < BATCH) break;
-    }
-    if (Date.now() - lastPrune > 3_600_000) {
-      lastPrune = Date.now();
-      await o.repo.prune(WEBHOOK_RETENTION_DAYS);
     }
     if (o.onBacklog) {
       const b = await o.repo.backlog();

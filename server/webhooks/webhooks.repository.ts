@@ -80,6 +80,27 @@ const CLAIM = statement(`WITH due AS (
      RETURNING d.id, d.attempts AS attempt, d.contact, ev.id AS event_id, ev.type, ev.data, ${isoUtc('ev.created_at')} AS event_at,
                e.id AS endpoint_id, e.url, e.secret`);
 
+/**
+ * Retention, one batch: finished deliveries (delivered, or failed for good) whose last change is before `$before`,
+ * with their attempts (cascade); oldest first through `webhook_deliveries_finished_idx`. A pending delivery is never
+ * touched. Binds: `$before` (timestamptz) `$batch`.
+ */
+export const PRUNE_WEBHOOK_DELIVERIES_SQL = `DELETE FROM webhook_deliveries WHERE id IN (
+       SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < $before::timestamptz
+        ORDER BY updated_at LIMIT $batch::int)`;
+
+/**
+ * Retention, one batch: events older than `$before` with no delivery left to a live endpoint (their finished
+ * deliveries went first; deliveries to deleted endpoints, never to be sent, go with them by cascade). Binds:
+ * `$before` `$batch`.
+ */
+export const PRUNE_WEBHOOK_EVENTS_SQL = `DELETE FROM webhook_events WHERE id IN (
+       SELECT ev.id FROM webhook_events ev
+        WHERE ev.created_at < $before::timestamptz
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                           WHERE d.event_id = ev.id AND e.deleted_at IS NULL)
+        ORDER BY ev.created_at LIMIT $batch::int)`;
+
 /** Storage of webhooks: endpoints, the outbox (`webhook_events`), deliveries and their attempts. */
 export function createWebhookRepository(sequelize: Sequelize) {
   const sql = createSql(sequelize);
@@ -279,14 +300,14 @@ export function createWebhookRepository(sequelize: Sequelize) {
       return { count: Number(b.n), lagSeconds: Number(b.lag ?? 0) };
     },
 
-    /** Deletes events older than `days` whose deliveries are all finished (or whose endpoints are gone); returns how many. */
-    async prune(days: number): Promise<number> {
-      return sql.exec(
-        `DELETE FROM webhook_events ev WHERE ev.created_at < now() - make_interval(days => $days)
-            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                             WHERE d.event_id = ev.id AND d.status = 'pending' AND e.deleted_at IS NULL)`,
-        { days },
-      );
+    /** One batch of {@link PRUNE_WEBHOOK_DELIVERIES_SQL}, its own short transaction. @returns rows deleted. */
+    async pruneDeliveries(p: { before: Date; batch: number }): Promise<number> {
+      return sql.exec(PRUNE_WEBHOOK_DELIVERIES_SQL, { ...p });
+    },
+
+    /** One batch of {@link PRUNE_WEBHOOK_EVENTS_SQL}, its own short transaction. @returns rows deleted. */
+    async pruneEvents(p: { before: Date; batch: number }): Promise<number> {
+      return sql.exec(PRUNE_WEBHOOK_EVENTS_SQL, { ...p });
     },
   };
 }
