@@ -81,7 +81,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     patients: createPatientRepository(sequelize),
     appointments: createAppointmentRepository(sequelize),
     idempotency: createIdempotencyRepository(sequelize),
-    queue: createQueueRepository(sequelize),
+    queue: createQueueRepository(sequelize, { priorityStreak: config.priorityStreak }),
     patientHistory: createPatientHistoryRepository(sequelize),
     lifecycle: createLifecycleRepository(sequelize),
     reports: createReportsRepository(sequelize),
@@ -253,6 +253,7 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
       idempotency: repos.idempotency,
       todayIn: (zone) => doctorDays.today(zone ?? config.clinicTimezone),
       poke: () => publisher.poke(),
+      lockDay: (doctorId, date, t) => repos.doctorDays.lock(doctorId, date, t),
       events,
     }),
     /** The first accounts, when none exist (see users/bootstrap.ts). */

@@ -9,9 +9,12 @@ export type AppointmentStatus = 'booked' | 'cancelled' | 'checked_in' | 'complet
  */
 export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'checked_in'];
 
-/** The server-controlled status machine: booked → cancelled | checked_in | no_show; checked_in → completed | no_show. */
+/**
+ * The server-controlled status machine: booked → cancelled | checked_in | completed | no_show; checked_in →
+ * completed | no_show. booked → completed is a visit completed without the queue (`POST /appointments/{id}/complete`).
+ */
 export const TRANSITIONS: Readonly<Record<AppointmentStatus, readonly AppointmentStatus[]>> = {
-  booked: ['cancelled', 'checked_in', 'no_show'],
+  booked: ['cancelled', 'checked_in', 'completed', 'no_show'],
   checked_in: ['completed', 'no_show'],
   cancelled: [],
   completed: [],

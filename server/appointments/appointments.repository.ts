@@ -153,6 +153,20 @@ export function createAppointmentRepository(sequelize: Sequelize) {
      * the caller must hold that day's capacity row lock, and it pins the doctor-day locked.
      * @returns the changed appointment's JSON, or null when its status (or day) was no longer as expected.
      */
+    /**
+     * An audit event that changes no status (`from_status` = `to_status` = the current one): a queue priority change.
+     * @returns false when the appointment does not exist.
+     */
+    async recordNote(p: { id: string; data: Record<string, unknown> } & ChangeActor, t: Transaction): Promise<boolean> {
+      const rows = await sql.query<{ id: string }>(
+        `INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, reason, data)
+         SELECT a.id, a.status, a.status, $actorId, $actorType, $reason, $data FROM appointments a WHERE a.id = $id RETURNING id`,
+        { id: p.id, actorId: p.actorId, actorType: p.actorType, reason: p.reason, data: JSON.stringify(p.data) },
+        t,
+      );
+      return rows.length > 0;
+    },
+
     async changeStatus(
       p: {
         id: string;

@@ -65,6 +65,11 @@ export function createAppointmentsService({ repo, events = NO_EVENTS }: { repo: 
       return body;
     },
 
+    /** Records an audit event that changes no status (reason and data), inside `t`. */
+    async note(id: string, actor: ActorRef, reason: string, data: Record<string, unknown>, t: Transaction): Promise<void> {
+      if (!(await repo.recordNote({ id, actorId: actor.id, actorType: actor.type, reason, data }, t))) throw notFound();
+    },
+
     /** A doctor-day's appointments by slot, with patient names (staff only); `{data, total, limit, offset}`. */
     async listDoctorDay(doctorId: string, date: string, opts: { status?: AppointmentStatus; limit: number; offset: number }) {
       const { rows, total } = await repo.listDoctorDay({

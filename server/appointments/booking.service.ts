@@ -6,7 +6,7 @@ import type { Transactor } from '../core/transaction';
 import type { BookingWindow } from '../doctor-days/doctor-day.rules';
 import type { BookingContextRow, DoctorDayRepository } from '../doctor-days/doctor-day.repository';
 import { candidatesFor, dayViewOf, noSlotError, type CandidateSlots, type DayView, type SlotWish } from '../doctor-days/day-view';
-import { assertTransition } from './appointment-status';
+import { assertTransition, type AppointmentStatus } from './appointment-status';
 import type { AppointmentJson, AppointmentRepository } from './appointments.repository';
 import { appointmentNotFound } from './appointments.service';
 import { alreadyBooked, assertBookable, capacityFull } from './booking.rules';
@@ -198,6 +198,36 @@ export function createBookingService({
     }
   }
 
+  async function cancelWithin(id: string, from: AppointmentStatus[], actor: ActorRef, reason: string | null, t: Transaction) {
+    const a = await appointments.findRow(id, t);
+    if (!a) throw notFound();
+    if (!from.includes(a.status)) assertTransition(a.status, 'cancelled');
+    await doctorDays.lock(a.doctor_id, a.date, t);
+    const body = await appointments.changeStatus(
+      {
+        id,
+        from,
+        to: 'cancelled',
+        releaseCapacity: { doctorId: a.doctor_id, date: a.date },
+        actorId: actor.id,
+        actorType: actor.type,
+        reason,
+      },
+      t,
+    );
+    if (body) {
+      await events.record('appointment.cancelled', { appointment: body, reason }, t, {
+        patientId: a.patient_id,
+        doctorId: a.doctor_id,
+        slot: a.slot,
+      });
+      return body;
+    }
+    const now = await appointments.findRow(id, t);
+    if (now && !from.includes(now.status)) assertTransition(now.status, 'cancelled');
+    throw new ConcurrentUpdate('The appointment was moved while this request ran; retry');
+  }
+
   return {
     /**
      * Books the lowest free slot of a doctor-day (of one site with `siteId`; one slot with `startTime`) — exact under
@@ -237,36 +267,17 @@ export function createBookingService({
      * @throws NotFound · Conflict `INVALID_TRANSITION` (not booked) · `CONCURRENT_UPDATE` (moved meanwhile; retry)
      */
     async cancel(id: string, actor: ActorRef, reason: string | null): Promise<AppointmentJson> {
-      return tx(async (t) => {
-        const a = await appointments.findRow(id, t);
-        if (!a) throw notFound();
-        assertTransition(a.status, 'cancelled');
-        await doctorDays.lock(a.doctor_id, a.date, t);
-        const body = await appointments.changeStatus(
-          {
-            id,
-            from: ['booked'],
-            to: 'cancelled',
-            releaseCapacity: { doctorId: a.doctor_id, date: a.date },
-            actorId: actor.id,
-            actorType: actor.type,
-            reason,
-          },
-          t,
-        );
-        if (body) {
-          await events.record('appointment.cancelled', { appointment: body, reason }, t, {
-            patientId: a.patient_id,
-            doctorId: a.doctor_id,
-            slot: a.slot,
-          });
-          return body;
-        }
-        const now = await appointments.findRow(id, t);
-        if (now) assertTransition(now.status, 'cancelled');
-        throw new ConcurrentUpdate('The appointment was moved while this request ran; retry');
-      });
+      return tx((t) => cancelWithin(id, ['booked'], actor, reason, t));
     },
+
+    /**
+     * Cancels inside the caller's transaction: takes the day's capacity row lock, frees the slot and records
+     * `appointment.cancelled`. `from` is `['booked']` for the desk's cancel; a transfer cancels the checked-in
+     * appointment it moves away from (`['checked_in']`, outside the machine, audited with its reason).
+     * @throws NotFound · Conflict `INVALID_TRANSITION` · `CONCURRENT_UPDATE`
+     */
+    cancelWithin: (id: string, from: AppointmentStatus[], actor: ActorRef, reason: string | null, t: Transaction) =>
+      cancelWithin(id, from, actor, reason, t),
 
     /**
      * Moves a booked appointment to another date (and optionally doctor; `site_id` or `start_time` as in

@@ -10,6 +10,11 @@ export interface Config {
   databaseUrl?: string;
   /** IANA zone in which clinic days (`YYYY-MM-DD`) are reckoned. */
   clinicTimezone: string;
+  /**
+   * After this many `priority` calls in a row, call-next takes the next `normal` patient first (emergencies always
+   * go first). Default 3. See server/queue/waiting-order.ts.
+   */
+  priorityStreak: number;
   /** ISO 3166-1 alpha-2 region used to read phone numbers written without a country code. */
   defaultPhoneRegion: CountryCode;
   logLevel: string;
@@ -172,6 +177,7 @@ const schema = Joi.object({
     .pattern(/^([01]\d|2[0-3]):[0-5]\d$/)
     .default('09:00')
     .messages({ 'string.pattern.base': '"REMINDER_DAY_START" must be a time of day written HH:MM, such as "09:00"' }),
+  PRIORITY_STREAK: Joi.number().integer().min(1).max(100).default(3),
   QUEUE_EVENT_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(7),
   WEBHOOK_DELIVERY_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(30),
   RETENTION_INTERVAL_MS: Joi.number().integer().min(1000).max(86_400_000).default(3_600_000),
@@ -245,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     reminderLeadHours: parseLeadHours(value.REMINDER_LEAD_HOURS)!,
     reminderIntervalMs: value.REMINDER_INTERVAL_MS,
     reminderDayStart: value.REMINDER_DAY_START,
+    priorityStreak: value.PRIORITY_STREAK,
     queueEventRetentionDays: value.QUEUE_EVENT_RETENTION_DAYS,
     webhookDeliveryRetentionDays: value.WEBHOOK_DELIVERY_RETENTION_DAYS,
     retentionIntervalMs: value.RETENTION_INTERVAL_MS,

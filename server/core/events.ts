@@ -19,6 +19,8 @@ export const DOMAIN_EVENT_TYPES = [
   'queue.served',
   'queue.skipped',
   'queue.requeued',
+  'queue.reordered',
+  'queue.transferred',
   'doctor.created',
   'doctor.updated',
   'leave.created',

@@ -16,11 +16,17 @@ import type { Actor } from '../core/actor';
  * fresh snapshot). An event with version ≤ last is a duplicate and is ignored.
  */
 
-/** Queue entry statuses: waiting → called → served | skipped; skipped → waiting (requeue). */
-export type QueueEntryStatus = 'waiting' | 'called' | 'served' | 'skipped';
+/**
+ * Queue entry statuses: waiting → called → served | skipped; skipped → waiting (requeue); waiting | called →
+ * transferred (moved to another doctor's queue, where a new entry continues).
+ */
+export type QueueEntryStatus = 'waiting' | 'called' | 'served' | 'skipped' | 'transferred';
 
-/** What changed: one event type per queue action. */
-export type QueueEventType = 'checked_in' | 'called' | 'recalled' | 'served' | 'skipped' | 'requeued';
+/**
+ * What changed: one event type per queue action. `reordered`: an entry's priority changed, so the waiting order
+ * may have (the screen never learns why); `transferred`: the entry left for another doctor's queue.
+ */
+export type QueueEventType = 'checked_in' | 'called' | 'recalled' | 'served' | 'skipped' | 'requeued' | 'reordered' | 'transferred';
 
 /** A queue entry as screens see it. */
 export interface PublicQueueEntry {

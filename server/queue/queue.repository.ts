@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize-typescript';
 import { createSql, isoUtc } from '../core/sql';
 import type { PublicQueueEntry, PublicQueueSnapshot, QueueEntryStatus, QueueUpdatedEvent } from '../live/live.events';
 import { OUTBOX_CHANNEL } from './relay-leader';
+import { waitingRankSql, type Priority } from './waiting-order';
 
 /**
  * The SQL of the check-in queue. A doctor-day's `queue_counters` row (next_position, version) is the lock
@@ -14,8 +15,8 @@ import { OUTBOX_CHANNEL } from './relay-leader';
 export const PUBLIC_ENTRY_JSON = `jsonb_build_object('token', e.token, 'position', e.position, 'status', e.status, 'called_at', ${isoUtc('e.called_at')},
   'room', e.room)`;
 
-/** The order waiting entries are called in (and shown in). */
-const WAITING_ORDER = 'e.position';
+/** The waiting entries of the doctor-day `d` with their rank `ahead` (the call order: server/queue/waiting-order.ts). */
+const RANKED_WAITING = waitingRankSql({ doctor: 'd.id', streak: 'c.priority_streak' });
 
 /**
  * Minutes per patient for a doctor-day's estimated waits (`d` and `$date` in scope): the median called → served
@@ -26,7 +27,7 @@ const MINUTES_PER_PATIENT = `coalesce((SELECT CASE WHEN count(*) >= 3 THEN perce
 
 /** A queue entry as staff see it: the public fields plus ids, times and the patient's name. */
 const STAFF_ENTRY_JSON = `jsonb_build_object('queue_entry_id', e.id, 'appointment_id', e.appointment_id, 'token', e.token, 'position', e.position,
-  'status', e.status, 'checked_in_at', ${isoUtc('e.checked_in_at')}, 'called_at', ${isoUtc('e.called_at')}, 'served_at', ${isoUtc('e.served_at')},
+  'status', e.status, 'priority', e.priority, 'queued_at', ${isoUtc('e.queued_at')}, 'transferred_to', e.transferred_to, 'checked_in_at', ${isoUtc('e.checked_in_at')}, 'called_at', ${isoUtc('e.called_at')}, 'served_at', ${isoUtc('e.served_at')},
   'skipped_at', ${isoUtc('e.skipped_at')}, 'patient', jsonb_build_object('id', p.id, 'first_name', p.first_name, 'last_name', p.last_name))`;
 
 /** A queue entry's facts, for the service's checks. */
@@ -38,13 +39,20 @@ export interface QueueEntryRow {
   position: number;
   token: string;
   status: QueueEntryStatus;
+  priority: Priority;
   /** ISO-8601 UTC. */
   checked_in_at: string;
+  /** ISO-8601 UTC: what the entry is ordered by within its priority class. */
+  queued_at: string;
+  appointment_status: string;
+  patient_id: string;
 }
 /** A locked queue counter. */
 export interface QueueCounter {
   next_position: number;
   version: number;
+  /** Priority calls in a row (waiting-order.ts). */
+  priority_streak: number;
 }
 /** What check-in reads of an appointment (and its doctor's code, for the token). */
 export interface CheckInTarget {
@@ -66,11 +74,16 @@ export interface EntryMove {
   from: QueueEntryStatus[];
   to: QueueEntryStatus;
   stamp: 'called_at' | 'served_at' | 'skipped_at' | null;
+  /** A new position at the end (requeue): the entry is queued again from now. */
   position?: number;
+  /** The entry this one became in another doctor's queue (`to: 'transferred'`). */
+  transferredTo?: string;
 }
 
-const ENTRY_COLUMNS = `id, appointment_id, doctor_id, to_char(date, 'YYYY-MM-DD') AS date, position, token, status,
-  ${isoUtc('checked_in_at')} AS checked_in_at`;
+const ENTRY_COLUMNS = `e.id, e.appointment_id, e.doctor_id, to_char(e.date, 'YYYY-MM-DD') AS date, e.position, e.token, e.status, e.priority,
+  ${isoUtc('e.checked_in_at')} AS checked_in_at, ${isoUtc('e.queued_at')} AS queued_at,
+  (SELECT a.status FROM appointments a WHERE a.id = e.appointment_id) AS appointment_status,
+  (SELECT a.patient_id FROM appointments a WHERE a.id = e.appointment_id) AS patient_id`;
 
 /**
  * Deletes one batch of old queue events (retention: they are screen replay, not records), in id order after
@@ -86,8 +99,9 @@ export const PRUNE_QUEUE_EVENTS_SQL = `WITH del AS (
      SELECT count(*)::int AS n, max(id) AS last FROM del`;
 
 /** Storage of the queue; returns plain objects. */
-export function createQueueRepository(sequelize: Sequelize) {
+export function createQueueRepository(sequelize: Sequelize, opts: { priorityStreak: number } = { priorityStreak: 3 }) {
   const sql = createSql(sequelize);
+  const priorityStreak = opts.priorityStreak;
 
   /**
    * The public snapshot of a doctor-day in ONE statement (so version and entries are one consistent view).
@@ -103,11 +117,10 @@ export function createQueueRepository(sequelize: Sequelize) {
           'waiting', coalesce((SELECT jsonb_agg(${PUBLIC_ENTRY_JSON} || jsonb_build_object('estimated_wait_minutes',
                                  round((e.ahead + CASE WHEN EXISTS (SELECT 1 FROM queue_entries c WHERE c.doctor_id = d.id AND c.date = $date AND c.status = 'called') THEN 1 ELSE 0 END)
                                        * ${MINUTES_PER_PATIENT})::int) ORDER BY e.ahead)
-                           FROM (SELECT e.*, row_number() OVER (ORDER BY ${WAITING_ORDER}) - 1 AS ahead FROM queue_entries e
-                                  WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'waiting') e), '[]'::jsonb)) AS snapshot
+                           FROM ${RANKED_WAITING} e), '[]'::jsonb)) AS snapshot
          FROM doctors d LEFT JOIN queue_counters c ON c.doctor_id = d.id AND c.date = $date
         WHERE d.id = $doctorId`,
-      { doctorId, date },
+      { doctorId, date, priorityStreak },
       t,
     );
     return row?.snapshot ?? null;
@@ -119,8 +132,8 @@ export function createQueueRepository(sequelize: Sequelize) {
     /** Locks a doctor-day's queue counter, creating it on first use. */
     async lockCounter(doctorId: string, date: string, t: Transaction): Promise<QueueCounter> {
       const select = () =>
-        sql.query<{ next_position: number; version: string }>(
-          'SELECT next_position, version FROM queue_counters WHERE doctor_id = $doctorId AND date = $date FOR UPDATE',
+        sql.query<{ next_position: number; version: string; priority_streak: number }>(
+          'SELECT next_position, version, priority_streak FROM queue_counters WHERE doctor_id = $doctorId AND date = $date FOR UPDATE',
           { doctorId, date },
           t,
         );
@@ -133,15 +146,19 @@ export function createQueueRepository(sequelize: Sequelize) {
         );
         [row] = await select();
       }
-      return { next_position: row.next_position, version: Number(row.version) };
+      return { next_position: row.next_position, version: Number(row.version), priority_streak: row.priority_streak };
     },
 
-    /** Sets a locked counter's version (and next position, when given). */
-    async bumpVersion(p: { doctorId: string; date: string; version: number; nextPosition?: number }, t: Transaction): Promise<void> {
+    /** Sets a locked counter's version (and next position and priority streak, when given). */
+    async bumpVersion(
+      p: { doctorId: string; date: string; version: number; nextPosition?: number; priorityStreak?: number },
+      t: Transaction,
+    ): Promise<void> {
       await sql.exec(
-        `UPDATE queue_counters SET version = $version, next_position = coalesce($nextPosition::int, next_position), updated_at = now()
+        `UPDATE queue_counters SET version = $version, next_position = coalesce($nextPosition::int, next_position),
+                priority_streak = coalesce($streak::int, priority_streak), updated_at = now()
           WHERE doctor_id = $doctorId AND date = $date`,
-        { doctorId: p.doctorId, date: p.date, version: p.version, nextPosition: p.nextPosition ?? null },
+        { doctorId: p.doctorId, date: p.date, version: p.version, nextPosition: p.nextPosition ?? null, streak: p.priorityStreak ?? null },
         t,
       );
     },
@@ -166,7 +183,7 @@ export function createQueueRepository(sequelize: Sequelize) {
     },
 
     async findEntry(id: string, t?: Transaction): Promise<QueueEntryRow | null> {
-      const [row] = await sql.query<QueueEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM queue_entries WHERE id = $id`, { id }, t);
+      const [row] = await sql.query<QueueEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM queue_entries e WHERE e.id = $id`, { id }, t);
       return row ?? null;
     },
 
@@ -205,12 +222,16 @@ export function createQueueRepository(sequelize: Sequelize) {
         token: string;
         siteId: string | null;
         room: string | null;
+        priority: Priority;
+        /** ISO-8601: order it as if queued then (a keep-place transfer); null: now. */
+        queuedAt: string | null;
       },
       t: Transaction,
     ) {
       const [row] = await sql.query<{ id: string; entry: PublicQueueEntry; checked_in_at: string }>(
-        `INSERT INTO queue_entries AS e (appointment_id, doctor_id, date, position, token, checked_in_at, site_id, room)
-         VALUES ($appointmentId, $doctorId, $date, $position, $token, clock_timestamp(), $siteId, $room)
+        `INSERT INTO queue_entries AS e (appointment_id, doctor_id, date, position, token, checked_in_at, site_id, room, priority, queued_at)
+         VALUES ($appointmentId, $doctorId, $date, $position, $token, clock_timestamp(), $siteId, $room, $priority,
+                 coalesce($queuedAt::timestamptz, clock_timestamp()))
          RETURNING e.id, ${PUBLIC_ENTRY_JSON} AS entry, ${isoUtc('e.checked_in_at')} AS checked_in_at`,
         { ...p },
         t,
@@ -226,22 +247,70 @@ export function createQueueRepository(sequelize: Sequelize) {
     async moveEntry(p: EntryMove, t: Transaction): Promise<PublicQueueEntry | null> {
       const [row] = await sql.query<{ entry: PublicQueueEntry }>(
         `UPDATE queue_entries e SET status = $to, updated_at = now()
-            ${p.stamp ? `, ${p.stamp} = clock_timestamp()` : ''} ${p.position !== undefined ? ', position = $position' : ''}
+            ${p.stamp ? `, ${p.stamp} = clock_timestamp()` : ''} ${p.position !== undefined ? ', position = $position, queued_at = clock_timestamp()' : ''}
+            ${p.transferredTo ? ', transferred_to = $transferredTo' : ''}
             ${p.stamp === 'called_at' ? ', first_called_at = coalesce(first_called_at, clock_timestamp())' : ''}
           WHERE e.id = $id AND e.status = ANY($from::text[])
           RETURNING ${PUBLIC_ENTRY_JSON} AS entry`,
-        { id: p.id, from: p.from, to: p.to, ...(p.position !== undefined ? { position: p.position } : {}) },
+        {
+          id: p.id,
+          from: p.from,
+          to: p.to,
+          ...(p.position !== undefined ? { position: p.position } : {}),
+          ...(p.transferredTo ? { transferredTo: p.transferredTo } : {}),
+        },
         t,
       );
       return row?.entry ?? null;
     },
 
-    /** The lowest waiting entry of a doctor-day (call it with the counter locked). */
-    async firstWaiting(doctorId: string, date: string, t: Transaction): Promise<QueueEntryRow | null> {
+    /**
+     * The waiting entry to call next (rank 0 of waiting-order.ts, with the locked counter's `streak`); call it with
+     * the counter locked.
+     */
+    async nextWaiting(doctorId: string, date: string, streak: number, t: Transaction): Promise<QueueEntryRow | null> {
       const [row] = await sql.query<QueueEntryRow>(
-        `SELECT ${ENTRY_COLUMNS} FROM queue_entries
-          WHERE doctor_id = $doctorId AND date = $date AND status = 'waiting' ORDER BY position LIMIT 1`,
-        { doctorId, date },
+        `SELECT ${ENTRY_COLUMNS} FROM ${waitingRankSql({ doctor: '$doctorId', streak: '$streak::int' })} e ORDER BY e.ahead LIMIT 1`,
+        { doctorId, date, streak, priorityStreak },
+        t,
+      );
+      return row ?? null;
+    },
+
+    /** The waiting entries of a doctor-day with their rank, in call order (for the rule's agreement test). */
+    async rankedWaiting(doctorId: string, date: string) {
+      return sql.query<{ id: string; priority: Priority; i: number; ahead: number }>(
+        `SELECT e.id, e.priority, e.i, e.ahead FROM ${waitingRankSql({
+          doctor: '$doctorId',
+          streak: '(SELECT priority_streak FROM queue_counters WHERE doctor_id = $doctorId AND date = $date)',
+        })} e ORDER BY e.ahead`,
+        { doctorId, date, priorityStreak },
+      );
+    },
+
+    /**
+     * Sets a waiting or called entry's priority. @returns its public JSON and the priority before, or null when
+     * the entry is neither waiting nor called.
+     */
+    async setPriority(id: string, priority: Priority, t: Transaction): Promise<{ entry: PublicQueueEntry; before: Priority } | null> {
+      const [row] = await sql.query<{ entry: PublicQueueEntry; before: Priority }>(
+        `UPDATE queue_entries e SET priority = $priority, updated_at = now()
+           FROM (SELECT id, priority FROM queue_entries WHERE id = $id) old
+          WHERE e.id = old.id AND e.status IN ('waiting', 'called')
+          RETURNING ${PUBLIC_ENTRY_JSON} AS entry, old.priority AS before`,
+        { id, priority },
+        t,
+      );
+      return row ?? null;
+    },
+
+    /** The patient's appointment with `doctorId` on `date` that is booked or checked in, if any. */
+    async appointmentOf(patientId: string, doctorId: string, date: string, t: Transaction): Promise<{ id: string; status: string } | null> {
+      const [row] = await sql.query<{ id: string; status: string }>(
+        `SELECT id, status FROM appointments
+          WHERE patient_id = $patientId AND doctor_id = $doctorId AND date = $date AND status IN ('booked', 'checked_in')
+          ORDER BY created_at LIMIT 1`,
+        { patientId, doctorId, date },
         t,
       );
       return row ?? null;
@@ -252,17 +321,21 @@ export function createQueueRepository(sequelize: Sequelize) {
      * `{doctor_id, date, version, waiting, called, skipped, served_count}`; null when the doctor does not exist.
      */
     async staffView(doctorId: string, date: string) {
-      const list = (where: string, order: string) => `coalesce((SELECT jsonb_agg(${STAFF_ENTRY_JSON} ORDER BY ${order})
-          FROM queue_entries e JOIN appointments a ON a.id = e.appointment_id JOIN patients p ON p.id = a.patient_id
+      const list = (
+        where: string,
+        order: string,
+        from = 'queue_entries',
+      ) => `coalesce((SELECT jsonb_agg(${STAFF_ENTRY_JSON} ORDER BY ${order})
+          FROM ${from} e JOIN appointments a ON a.id = e.appointment_id JOIN patients p ON p.id = a.patient_id
          WHERE e.doctor_id = d.id AND e.date = $date AND ${where}), '[]'::jsonb)`;
       const [row] = await sql.query<{ view: Record<string, unknown> & { called: unknown[] } }>(
         `SELECT jsonb_build_object('doctor_id', d.id, 'date', $date::text, 'version', coalesce(c.version, 0),
-            'waiting', ${list(`e.status = 'waiting'`, 'e.position')},
+            'waiting', ${list(`e.status = 'waiting'`, 'e.ahead', RANKED_WAITING)},
             'called', ${list(`e.status = 'called'`, 'e.called_at DESC, e.position DESC')},
             'skipped', ${list(`e.status = 'skipped'`, 'e.position')},
             'served_count', (SELECT count(*) FROM queue_entries e WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'served')) AS view
            FROM doctors d LEFT JOIN queue_counters c ON c.doctor_id = d.id AND c.date = $date WHERE d.id = $doctorId`,
-        { doctorId, date },
+        { doctorId, date, priorityStreak },
       );
       return row?.view ?? null;
     },

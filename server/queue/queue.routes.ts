@@ -1,18 +1,21 @@
 import { Router, type Request } from 'express';
 import { actorRef } from '../core/actor';
 import { validate } from '../core/http';
+import { idParams } from '../core/schemas';
 import { allow, allowPublicQueue, assertDoctorScope, ownDoctorOnly, type SiteCoverage } from '../auth/guard';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import { idempotentBooking, type BookingCounter } from '../appointments/booking.http';
 import type { QueueService } from './queue.service';
 import { reasonSchema } from '../appointments/appointments.schemas';
-import { checkInSchema, doctorDaySchema, entrySchema, eventsSchema, walkInSchema } from './queue.schemas';
+import { checkInSchema, doctorDaySchema, entryPatchSchema, entrySchema, eventsSchema, transferSchema, walkInSchema } from './queue.schemas';
 
 /** How queue actions are counted (the app's Prometheus instruments). */
 export interface QueueCounters {
   bookings: BookingCounter;
   checkins: { inc(): void };
-  queueCalls: { inc(labels: { action: 'call_next' | 'serve' | 'skip' | 'recall' | 'requeue' }): void };
+  queueCalls: {
+    inc(labels: { action: 'call_next' | 'serve' | 'skip' | 'recall' | 'requeue' | 'transfer' | 'priority' | 'complete' }): void;
+  };
   /** Seconds from check-in to call, observed at each call-next (`clinic_wait_seconds`). */
   waits: { observe(seconds: number): void };
 }
@@ -41,12 +44,20 @@ export interface QueueRouterDeps {
  *         appointment_id: { type: string, format: uuid }
  *         doctor_id: { type: string, format: uuid }
  *         date: { type: string, format: date }
+ *     QueuePriority:
+ *       type: string
+ *       enum: [normal, priority, emergency]
+ *       default: normal
+ *       description: |
+ *         How call-next orders waiting patients (server/queue/waiting-order.ts): emergency first; then priority (elderly,
+ *         pregnant, disability: the clinic's policy) — but after PRIORITY_STREAK (3) priority calls in a row the next
+ *         normal patient goes first; then check-in order. Staff views show it; public screens never do.
  *     PublicQueueEntry:
  *       type: object
  *       properties:
  *         token: { type: string, example: DR_A-007 }
  *         position: { type: integer }
- *         status: { type: string, enum: [waiting, called, served, skipped] }
+ *         status: { type: string, enum: [waiting, called, served, skipped, transferred] }
  *         called_at: { type: string, format: date-time, nullable: true }
  *     PublicQueueSnapshot:
  *       type: object
@@ -81,7 +92,11 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *           schema:
    *             type: object
    *             required: [appointment_id, patient_id]
-   *             properties: { appointment_id: { type: string, format: uuid }, patient_id: { type: string, format: uuid } }
+   *             properties:
+   *               appointment_id: { type: string, format: uuid }
+   *               patient_id: { type: string, format: uuid }
+   *               priority: { $ref: '#/components/schemas/QueuePriority' }
+   *           example: { appointment_id: 3f1c2d4e-0000-4000-8000-000000000001, patient_id: 3f1c2d4e-0000-4000-8000-000000000002, priority: priority }
    *     responses:
    *       201: { description: Checked in, content: { application/json: { schema: { $ref: '#/components/schemas/CheckIn' } } } }
    *       404: { $ref: '#/components/responses/Problem' }
@@ -89,7 +104,7 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *       422: { $ref: '#/components/responses/Problem' }
    */
   r.post('/checkins', allow('reception'), validate(checkInSchema), async (req, res) => {
-    const result = await queue.checkIn(req.body.appointment_id, req.body.patient_id, actorRef(req));
+    const result = await queue.checkIn(req.body.appointment_id, req.body.patient_id, actorRef(req), req.body.priority);
     counters.checkins.inc();
     res.status(201).json(result);
   });
@@ -117,6 +132,7 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *               patient_id: { type: string, format: uuid }
    *               doctor_id: { type: string, format: uuid }
    *               idempotency_key: { type: string, maxLength: 255 }
+   *               priority: { $ref: '#/components/schemas/QueuePriority' }
    *     responses:
    *       201: { description: 'The CheckIn fields plus `appointment`' }
    *       409: { $ref: '#/components/responses/Problem' }
@@ -129,7 +145,7 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
     idempotentBooking(
       'POST /api/v1/walk-ins',
       counters.bookings,
-      (req, idem) => queue.walkIn(req.body.patient_id, req.body.doctor_id, actorRef(req), idem),
+      (req, idem) => queue.walkIn(req.body.patient_id, req.body.doctor_id, actorRef(req), idem, req.body.priority),
       () => counters.checkins.inc(),
     ),
   );
@@ -139,7 +155,7 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    * /api/v1/doctors/{id}/queue/call-next:
    *   post:
    *     tags: [queue]
-   *     summary: Call the lowest waiting position (two clerks at once call two different patients)
+   *     summary: Call the next waiting patient by the waiting order (two clerks at once call two different patients)
    *     description: 'Errors: 409 QUEUE_EMPTY.'
    *     x-roles: [admin, reception, doctor]
    *     x-doctor-scope: true
@@ -156,6 +172,85 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
     if (called.called_at) counters.waits.observe(Math.max(0, Date.parse(called.called_at) - Date.parse(called.checked_in_at)) / 1000);
     res.json(called);
   });
+
+  /**
+   * @openapi
+   * /api/v1/queue-entries/{id}:
+   *   patch:
+   *     tags: [queue]
+   *     summary: "Change a waiting or called entry's priority (audited; one queue version; screens see only the new order)"
+   *     description: 'Errors: 404 QUEUE_ENTRY_NOT_FOUND; 409 INVALID_TRANSITION (served, skipped or transferred).'
+   *     x-roles: [admin, reception]
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody:
+   *       required: true
+   *       content:
+   *         application/json:
+   *           schema: { type: object, required: [priority], properties: { priority: { $ref: '#/components/schemas/QueuePriority' } } }
+   *           example: { priority: emergency }
+   *     responses:
+   *       200: { description: 'The entry: {queue_entry_id, appointment_id, priority, token, position, status, called_at, room}' }
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   */
+  r.patch('/queue-entries/:id', allow('reception'), validate(entryPatchSchema), async (req, res) => {
+    const entry = await queue.setPriority(req.params.id as string, req.body.priority, actorRef(req));
+    counters.queueCalls.inc({ action: 'priority' });
+    res.json(entry);
+  });
+
+  /**
+   * @openapi
+   * /api/v1/queue-entries/{id}/transfer:
+   *   post:
+   *     tags: [queue]
+   *     summary: "Move a waiting or called patient to another doctor's queue the same day, atomically"
+   *     description: |
+   *       Booked there as a walk-in when the patient has no booking with that doctor that day (every booking rule and the
+   *       day's capacity apply), then checked in there — at the end, or with keep_place ordered by the original queue
+   *       time; priority goes with them. The entry here becomes `transferred` and its appointment is cancelled (reason
+   *       "transferred to …"), freeing its slot. Both queues get a version; both screens update. Errors: 404
+   *       QUEUE_ENTRY_NOT_FOUND, DOCTOR_NOT_FOUND; 422 SAME_DOCTOR and the booking 422s (DOCTOR_UNAVAILABLE, DOCTOR_ON_LEAVE …);
+   *       409 INVALID_TRANSITION, ALREADY_CHECKED_IN, CAPACITY_FULL, CONCURRENT_UPDATE.
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody:
+   *       required: true
+   *       content:
+   *         application/json:
+   *           schema:
+   *             type: object
+   *             required: [doctor_id]
+   *             properties:
+   *               doctor_id: { type: string, format: uuid, description: The doctor whose queue the patient joins }
+   *               keep_place: { type: boolean, default: false }
+   *           example: { doctor_id: 3f1c2d4e-0000-4000-8000-000000000003, keep_place: true }
+   *     responses:
+   *       201:
+   *         description: 'The new entry (the CheckIn fields) plus booked (a walk-in was booked) and transferred_from
+   *           {queue_entry_id, appointment_id, doctor_id, date}'
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   *       422: { $ref: '#/components/responses/Problem' }
+   */
+  r.post(
+    '/queue-entries/:id/transfer',
+    allow('reception', 'doctor'),
+    validate({ params: idParams }),
+    // Whose patient it is, before the body: another doctor hears 403 whatever they sent.
+    async (req, _res, next) => {
+      assertDoctorScope(req.actor, (await queue.entry(req.params.id as string)).doctor_id);
+      next();
+    },
+    validate(transferSchema),
+    async (req, res) => {
+      const result = await queue.transfer(req.params.id as string, req.body.doctor_id, req.body.keep_place, actorRef(req));
+      counters.queueCalls.inc({ action: 'transfer' });
+      counters.checkins.inc();
+      res.status(201).json(result);
+    },
+  );
 
   for (const action of ['serve', 'skip', 'recall', 'requeue'] as const) {
     r.post(`/queue-entries/:id/${action}`, allow('reception', 'doctor'), validate(entrySchema), async (req, res) => {
@@ -293,6 +388,32 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
+  /**
+   * @openapi
+   * /api/v1/appointments/{id}/complete:
+   *   post:
+   *     tags: [appointments]
+   *     summary: Complete a visit without calling its token (booked or checked in → completed)
+   *     description: 'An entry still waiting or called is closed as served in the same change (the screens drop the token), under
+   *       the lock call-next takes: the two never both win. On or after the appointment day only. Errors: 404; 422
+   *       NOT_APPOINTMENT_DAY (a future day); 409 INVALID_TRANSITION, CONCURRENT_UPDATE (retry).'
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
+   *     parameters: [{ $ref: '#/components/parameters/Id' }]
+   *     requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Reason' } } } }
+   *     responses:
+   *       200: { description: Completed, content: { application/json: { schema: { $ref: '#/components/schemas/Appointment' } } } }
+   *       404: { $ref: '#/components/responses/Problem' }
+   *       409: { $ref: '#/components/responses/Problem' }
+   *       422: { $ref: '#/components/responses/Problem' }
+   */
+  r.post('/appointments/:id/complete', allow('reception', 'doctor'), validate(reasonSchema), async (req, res) => {
+    assertDoctorScope(req.actor, (await appointments.row(req.params.id as string)).doctor_id);
+    const body = await queue.complete(req.params.id as string, actorRef(req), req.body.reason || null);
+    counters.queueCalls.inc({ action: 'complete' });
+    res.json(body);
+  });
+
   r.post('/appointments/:id/no-show', allow('reception', 'doctor'), validate(reasonSchema), async (req, res) => {
     assertDoctorScope(req.actor, (await appointments.row(req.params.id as string)).doctor_id);
     res.json(await queue.markNoShow(req.params.id as string, actorRef(req), req.body.reason || null));

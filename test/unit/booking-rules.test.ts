@@ -70,6 +70,7 @@ describe('appointment status machine', () => {
     expect(legal).to.deep.equal([
       'booked->cancelled',
       'booked->checked_in',
+      'booked->completed',
       'booked->no_show',
       'checked_in->completed',
       'checked_in->no_show',
