@@ -27,7 +27,8 @@ import {
  *           items:
  *             type: string
  *             enum: [appointment.booked, appointment.cancelled, appointment.rescheduled, appointment.no_show, appointment.reminder,
- *                    queue.checked_in, queue.called, queue.served, queue.skipped, queue.requeued, queue.reordered, queue.transferred, doctor.created, doctor.updated, leave.created]
+ *                    queue.checked_in, queue.called, queue.served, queue.skipped, queue.requeued, queue.reordered, queue.transferred,
+ *                    doctor.created, doctor.updated, leave.created]
  *         include_patient_contact: { type: boolean, description: "Deliveries add patient {first_name, phone} (e.g. for an SMS provider)" }
  *         enabled: { type: boolean }
  *         disabled_at: { type: string, format: date-time, nullable: true }
