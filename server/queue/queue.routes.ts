@@ -180,7 +180,8 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *     tags: [queue]
    *     summary: "Change a waiting or called entry's priority (audited; one queue version; screens see only the new order)"
    *     description: 'Errors: 404 QUEUE_ENTRY_NOT_FOUND; 409 INVALID_TRANSITION (served, skipped or transferred).'
-   *     x-roles: [admin, reception]
+   *     x-roles: [admin, reception, doctor]
+   *     x-doctor-scope: true
    *     parameters: [{ $ref: '#/components/parameters/Id' }]
    *     requestBody:
    *       required: true
@@ -193,11 +194,21 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.patch('/queue-entries/:id', allow('reception'), validate(entryPatchSchema), async (req, res) => {
-    const entry = await queue.setPriority(req.params.id as string, req.body.priority, actorRef(req));
-    counters.queueCalls.inc({ action: 'priority' });
-    res.json(entry);
-  });
+  r.patch(
+    '/queue-entries/:id',
+    allow('reception', 'doctor'),
+    validate({ params: idParams }),
+    async (req, _res, next) => {
+      assertDoctorScope(req.actor, (await queue.entry(req.params.id as string)).doctor_id);
+      next();
+    },
+    validate(entryPatchSchema),
+    async (req, res) => {
+      const entry = await queue.setPriority(req.params.id as string, req.body.priority, actorRef(req));
+      counters.queueCalls.inc({ action: 'priority' });
+      res.json(entry);
+    },
+  );
 
   /**
    * @openapi

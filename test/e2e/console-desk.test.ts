@@ -144,6 +144,18 @@ describe('e2e: the front-desk console in Chromium, the rest of the day', functio
     await logIn(doc, t.baseUrl, await t.account('doctor', doctor.id));
     await doc.waitForSelector('[data-testid="waiting-list-row"]', { timeout: 10_000 });
     const version = async () => Number(await page.getAttribute(`[data-testid="doctor-card-${doctor.id}"]`, 'data-version'));
+    // Priority: the doctor marks the waiting walk-in an emergency (PATCH /queue-entries/{id}); one more version.
+    const beforePriority = await version();
+    await doc.click('[data-testid="waiting-list"] [data-testid="entry-priority"]');
+    await doc.selectOption('[data-testid="priority-select"]', 'emergency');
+    await doc.click('[data-testid="waiting-list"] button[type="submit"]');
+    await page.waitForFunction(
+      ([id, v]) => Number(document.querySelector(`[data-testid="doctor-card-${id}"]`)?.getAttribute('data-version')) === v,
+      [doctor.id, beforePriority + 1] as const,
+      { timeout: 5000 },
+    );
+    const staffQueue = (await desk.get(`/api/v1/doctors/${doctor.id}/queue`).expect(200)).body;
+    expect(staffQueue.waiting.map((e: { priority: string }) => e.priority)).to.deep.equal(['emergency']);
     const before = await version();
     await doc.click('[data-testid="call-next"]');
     await waitForText(doc, '[data-testid="current-name"]', /^Walkin /);

@@ -8,7 +8,7 @@
  * | sites | GET /api/v1/sites | the site picker in the reception toolbar |
  * | slots | GET /api/v1/doctors/{id}/slots | a list of free start times in the booking panel (`start_time` on booking) |
  * | transfer | POST /api/v1/queue-entries/{id}/transfer | "Transfer" on the called patient (doctor view) |
- * | priority | POST /api/v1/queue-entries/{id}/priority | "Priority" on waiting patients (doctor view) |
+ * | priority | PATCH /api/v1/queue-entries/{id} | "Priority" on waiting patients (doctor view): normal, priority, emergency |
  */
 
 /** @typedef {{ sites: boolean, slots: boolean, transfer: boolean, priority: boolean }} Capabilities */
@@ -26,7 +26,7 @@ export async function loadCapabilities() {
       sites: has('/api/v1/sites', 'get'),
       slots: has('/api/v1/doctors/{id}/slots', 'get'),
       transfer: has('/api/v1/queue-entries/{id}/transfer', 'post'),
-      priority: has('/api/v1/queue-entries/{id}/priority', 'post'),
+      priority: has('/api/v1/queue-entries/{id}', 'patch'),
     };
   } catch {
     return NO_CAPABILITIES;

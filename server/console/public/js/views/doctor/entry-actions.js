@@ -1,5 +1,6 @@
 /**
- * Buttons for one queue entry (`POST /queue-entries/{id}/{serve|skip|recall|requeue}`), and Transfer / Priority
+ * Buttons for one queue entry (`POST /queue-entries/{id}/{serve|skip|recall|requeue}`), and Transfer
+ * (`POST /queue-entries/{id}/transfer {doctor_id, keep_place}`) / Priority (`PATCH /queue-entries/{id} {priority}`)
  * once the server has those routes (capabilities.transfer / .priority). The live event that follows refreshes
  * every view of the queue, so nothing here re-reads it.
  */
@@ -18,18 +19,53 @@ function TransferForm({ entry, run, onClose }) {
   const { doctors } = useApp();
   const others = doctors.filter((d) => d.id !== entry.doctor_id);
   const [to, setTo] = useState(others[0] ? others[0].id : '');
+  const [keepPlace, setKeepPlace] = useState(true);
   return html`<form
     class="inline-form"
     onSubmit=${(e) => {
       e.preventDefault();
-      run('transfer', { doctor_id: to }).then(onClose);
+      run('transfer', { doctor_id: to, keep_place: keepPlace }).then(onClose);
     }}
   >
     <label for=${'transfer-' + entry.queue_entry_id}>${t('doctor.transferTo')}</label>
     <select id=${'transfer-' + entry.queue_entry_id} value=${to} onChange=${(e) => setTo(e.currentTarget.value)}>
       ${others.map((d) => html`<option value=${d.id}>${d.name}</option>`)}
     </select>
+    <label
+      ><input
+        type="checkbox"
+        checked=${keepPlace}
+        onChange=${(e) => setKeepPlace(e.currentTarget.checked)}
+        data-testid="transfer-keep-place"
+      />
+      ${t('doctor.keepPlace')}</label
+    >
     <button type="submit" class="btn btn--primary" disabled=${!to}>${t('doctor.transfer')}</button>
+    <button type="button" class="btn" onClick=${onClose}>${t('common.back')}</button>
+  </form>`;
+}
+
+const PRIORITIES = ['normal', 'priority', 'emergency'];
+
+function PriorityForm({ entry, action, api, onClose }) {
+  const [value, setValue] = useState(entry.priority || 'normal');
+  return html`<form
+    class="inline-form"
+    onSubmit=${(e) => {
+      e.preventDefault();
+      action.run(() => api.patch(`/queue-entries/${entry.queue_entry_id}`, { priority: value })).then(onClose);
+    }}
+  >
+    <label for=${'priority-' + entry.queue_entry_id}>${t('doctor.priority')}</label>
+    <select
+      id=${'priority-' + entry.queue_entry_id}
+      value=${value}
+      onChange=${(e) => setValue(e.currentTarget.value)}
+      data-testid="priority-select"
+    >
+      ${PRIORITIES.map((p) => html`<option value=${p}>${t('priority.' + p)}</option>`)}
+    </select>
+    <button type="submit" class="btn btn--primary" disabled=${action.busy}>${t('common.save')}</button>
     <button type="button" class="btn" onClick=${onClose}>${t('common.back')}</button>
   </form>`;
 }
@@ -39,6 +75,7 @@ export function EntryActions({ entry, keys = false, big = false }) {
   const { api, caps } = useApp();
   const action = useAction();
   const [transferring, setTransferring] = useState(false);
+  const [prioritising, setPrioritising] = useState(false);
   const run = (name, body) => action.run(() => api.post(`/queue-entries/${entry.queue_entry_id}/${name}`, body || {}));
   const names = BY_STATUS[entry.status] || [];
   useShortcut('s', () => run('serve'), keys && names.includes('serve'));
@@ -46,6 +83,7 @@ export function EntryActions({ entry, keys = false, big = false }) {
   useShortcut('r', () => run('recall'), keys && names.includes('recall'));
 
   if (transferring) return html`<${TransferForm} entry=${entry} run=${run} onClose=${() => setTransferring(false)} />`;
+  if (prioritising) return html`<${PriorityForm} entry=${entry} action=${action} api=${api} onClose=${() => setPrioritising(false)} />`;
   const cls = 'btn' + (big ? ' btn--big' : '');
   return html`<div class="row-actions">
     ${names.map(
@@ -63,7 +101,7 @@ export function EntryActions({ entry, keys = false, big = false }) {
         </button>`,
     )}
     ${caps.transfer && entry.status !== 'skipped' && html`<button type="button" class=${cls} onClick=${() => setTransferring(true)} data-testid="entry-transfer">${t('doctor.transfer')}</button>`}
-    ${caps.priority && entry.status === 'waiting' && html`<button type="button" class=${cls} disabled=${action.busy} onClick=${() => run('priority')} data-testid="entry-priority">${t('doctor.priority')}</button>`}
+    ${caps.priority && entry.status === 'waiting' && html`<button type="button" class=${cls} disabled=${action.busy} onClick=${() => setPrioritising(true)} data-testid="entry-priority">${t('doctor.priority')}</button>`}
     <${ErrorText} error=${action.error} testid="entry-error" />
   </div>`;
 }
