@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import type { Sequelize } from 'sequelize-typescript';
 import { createLogger } from '../../server/core/logger';
 import { createSequelize } from '../../server/core/db';
 import { createMigrator } from '../../server/core/migrator';
-import { testDatabaseUrl } from '../support/hooks';
+import { createScratchDatabase } from '../support/scratch-db';
 
 const LAST_BEFORE = '20261122000005-socket-io-attachments.js';
 const OURS = [
@@ -21,20 +19,11 @@ describe('integration migrations: up over the previous version with data, and do
   let dropDb: () => Promise<void>;
   before(async () => {
     // A database of its own: going down and up must not disturb the suite's shared one.
-    const name = `clinic_mig_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: testDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(testDatabaseUrl());
-    url.pathname = `/${name}`;
-    sequelize = createSequelize({ url: url.toString(), poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger: createLogger('error') });
+    const db = await createScratchDatabase('clinic_mig');
+    sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger: createLogger('error') });
     dropDb = async () => {
       await sequelize.close();
-      const c = new Client({ connectionString: testDatabaseUrl() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await db.drop();
     };
   });
   after(async () => {

@@ -1,36 +1,25 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { QueryTypes } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createSequelize } from '../../server/core/db';
 import { createLogger } from '../../server/core/logger';
 import { createMigrator } from '../../server/core/migrator';
-import { testDatabaseUrl } from '../support/hooks';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db';
 
 const MINE = '20261202100001-patient-record.js';
 
 describe('migration 20261202100001-patient-record on a database holding the previous version’s data', () => {
-  let name: string;
+  let db: ScratchDatabase;
   let sequelize: Sequelize;
   const logger = createLogger('error');
 
   before(async () => {
-    name = `clinic_migr_${randomBytes(4).toString('hex')}`;
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const u = new URL(testDatabaseUrl());
-    u.pathname = `/${name}`;
-    sequelize = createSequelize({ url: u.toString(), poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
+    db = await createScratchDatabase('clinic_migr');
+    sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
   });
   after(async () => {
     await sequelize?.close();
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await db?.drop();
   });
 
   const q = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) =>

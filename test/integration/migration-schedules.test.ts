@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Client } from 'pg';
-import { testDatabaseUrl } from '../support/hooks';
+import { createScratchDatabase } from '../support/scratch-db';
 import { createLogger } from '../../server/core/logger';
 import { createSequelize } from '../../server/core/db';
 import { createMigrator } from '../../server/core/migrator';
@@ -15,20 +14,7 @@ describe('migration: schedules, on a database holding the previous version’s d
   before(async function () {
     this.timeout(30_000);
     // A database of this test's own on the test server, so migrating it down touches no other test.
-    const name = `clinic_migr_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: testDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(testDatabaseUrl());
-    u.pathname = `/${name}`;
-    url = u.toString();
-    drop = async () => {
-      const c = new Client({ connectionString: testDatabaseUrl() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
+    ({ url, drop } = await createScratchDatabase('clinic_migr'));
   });
   after(async () => {
     await drop?.();

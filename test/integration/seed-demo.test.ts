@@ -1,44 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { runSeeders } from '../../server/cli/seed-runner';
 import { createSequelize } from '../../server/core/db';
 import { createLogger } from '../../server/core/logger';
 import { createMigrator } from '../../server/core/migrator';
 import { startTestApp, type TestApp } from '../support/app';
 import { dayFromToday } from '../support/factories';
-import { testDatabaseUrl } from '../support/hooks';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db';
 
 /** The demo seed (`npm run seed`, and `npm start` on the embedded database) on a database of its own. */
 describe('demo seed: two sites, a morning timed session at one and an evening token session at the other', function () {
   this.timeout(60_000);
-  let name: string;
+  let db: ScratchDatabase;
   let t: TestApp;
   before(async () => {
-    name = `clinic_seed_${randomBytes(4).toString('hex')}`;
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const u = new URL(testDatabaseUrl());
-    u.pathname = `/${name}`;
-    const sequelize = createSequelize({
-      url: u.toString(),
-      poolMax: 2,
-      acquireTimeoutMs: 10_000,
-      models: [],
-      logger: createLogger('error'),
-    });
+    db = await createScratchDatabase('clinic_seed');
+    const sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger: createLogger('error') });
     await createMigrator(sequelize, createLogger('error')).up();
     await sequelize.close();
-    t = await startTestApp({ DATABASE_URL: u.toString() });
+    t = await startTestApp({ DATABASE_URL: db.url });
   });
   after(async () => {
     await t?.stop();
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await db?.drop();
   });
 
   it('when the seed runs (twice), then the sites, doctors and sessions exist once, and a weekday has timed slots in the morning and tokens in the evening', async () => {
