@@ -9,8 +9,8 @@ import type { Migration } from '../server/core/migrator';
  * Idempotent: the site by code, the sessions only for a demo doctor that has none yet.
  */
 const PLAN = [
-  { code: 'DR_A', morningRoom: '4', eveningRoom: '2' },
-  { code: 'DR_B', morningRoom: '5', eveningRoom: '3' },
+  { code: 'DR_A', morningRoom: 'Room 4', eveningRoom: 'Room 2' },
+  { code: 'DR_B', morningRoom: 'Room 5', eveningRoom: 'Room 3' },
 ];
 const WEEKDAYS = [1, 2, 3, 4, 5, 6];
 

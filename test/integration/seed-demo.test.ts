@@ -50,10 +50,10 @@ describe('demo seed: two sites, a morning timed session at one and an evening to
     const morning = slots.filter((s) => s.site_id === main);
     const evening = slots.filter((s) => s.site_id === north);
     expect(morning).to.have.length(16);
-    expect(morning[0]).to.include({ slot: 1, start_time: '09:00', end_time: '09:15', room: '4', status: 'free' });
+    expect(morning[0]).to.include({ slot: 1, start_time: '09:00', end_time: '09:15', room: 'Room 4', status: 'free' });
     expect(morning[15]).to.include({ start_time: '12:45', end_time: '13:00' });
     expect(evening).to.have.length(20);
-    expect(evening[0]).to.include({ slot: 17, start_time: null, estimated_time: '17:00', room: '2' });
+    expect(evening[0]).to.include({ slot: 17, start_time: null, estimated_time: '17:00', room: 'Room 2' });
     expect(evening[1]).to.include({ estimated_time: '17:10' }); // consult_minutes 10
     const drC = doctors.find((d) => d.code === 'DR_C')!;
     expect((await admin.get(`/api/v1/doctors/${drC.id}/schedule`).expect(200)).body.sessions).to.deep.equal([]);
