@@ -1,31 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { startTestApp, type Agent, type TestApp } from '../support/app';
 import { buildPatient } from '../support/factories';
-import { testDatabaseUrl } from '../support/hooks';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from '../support/chromium';
+import { createScratchDatabase } from '../support/scratch-db';
 import { createLogger } from '../../server/core/logger';
 import { createSequelize } from '../../server/core/db';
 import { migrateUp } from '../../server/core/migrator';
 
 /** Helpers of the console's Chromium test (test/e2e/console.test.ts). */
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS };
 export const DESK_VIEWPORT = { width: 1366, height: 768 };
-export const ARTIFACTS = path.resolve(__dirname, '../../../test/e2e/artifacts');
 export const DOCS = path.resolve(__dirname, '../../../docs');
 
 /**
@@ -33,25 +21,12 @@ export const DOCS = path.resolve(__dirname, '../../../docs');
  * shared test database holds hundreds of doctors from other tests). Dropped by `drop()`.
  */
 export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = testDatabaseUrl();
-  const name = `clinic_console_${randomBytes(4).toString('hex')}`;
-  const run = async (sql: string) => {
-    const c = new Client({ connectionString: base });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const u = new URL(base);
-  u.pathname = `/${name}`;
+  const db = await createScratchDatabase('clinic_console');
   const logger = createLogger('error');
-  const sequelize = createSequelize({ url: u.toString(), poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
+  const sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
   await migrateUp(sequelize, logger);
   await sequelize.close();
-  return { url: u.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return db;
 }
 
 /** What a page did that it must not: CSP violations, script errors, requests or sockets to another origin. */

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { ARTIFACTS, chromiumPresent, launchBrowser } from '../support/chromium';
 import { startTestApp, type TestApp } from '../support/app';
 import { buildPatient, dayFromToday } from '../support/factories';
 import { newDoctor } from '../support/booking';
@@ -13,34 +12,20 @@ import { publicToken } from '../../server/live/live.events';
  * the called token shows its room ("→ Room 4"), the next ones an estimated wait ("≈ 10 min"), and a screen token
  * minted for a site lays out every doctor with a session there today — and no other.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '../../../test/e2e/artifacts');
-
 describe('e2e: a site screen in Chromium, with rooms and estimated waits', function () {
   this.timeout(90_000);
   let t: TestApp;
-  let browser: BrowserContext | undefined;
-  let profileDir: string | undefined;
+  let browser: BrowserContext;
+  let closeBrowser: (() => Promise<void>) | undefined;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} is missing; .ci/run installs Debian's chromium)`);
-      this.skip();
-    }
+    if (!chromiumPresent()) this.skip();
     t = await startTestApp();
-    profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-e2e-site-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync'],
-      viewport: { width: 1920, height: 1080 },
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    ({ browser, close: closeBrowser } = await launchBrowser());
   });
   after(async () => {
-    await browser?.close().catch(() => {});
+    await closeBrowser?.();
     await t?.stop().catch(() => {});
-    if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
   });
 
   it('when two doctors hold sessions at a site today, then its screen shows both (not a third), the called token with its room and the next with ≈ minutes, and no names', async () => {
@@ -83,7 +68,7 @@ describe('e2e: a site screen in Chromium, with rooms and estimated waits', funct
     await desk.post(`/api/v1/doctors/${x.id}/queue/call-next`).query({ date: today }).expect(200);
 
     const minted = await admin.post('/api/v1/display-tokens').send({ label: 'E2E branch hall', site_id: site.id }).expect(201);
-    const page = await browser!.newPage();
+    const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     try {

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, chromiumPresent, launchBrowser } from '../support/chromium';
 import { startTestApp, type Agent, type TestApp } from '../support/app';
 import { buildPatient, dayFromToday } from '../support/factories';
 import { newDoctor } from '../support/booking';
@@ -15,18 +14,6 @@ import { publicToken } from '../../server/live/live.events';
  * Skips itself only when /usr/bin/chromium is missing. Needs the queue REST endpoints, the Socket.IO
  * queue protocol and screen tokens (POST /api/v1/display-tokens) on the server side.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '../../../test/e2e/artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 type WithScreenToken = TestApp & { screenToken?: (doctorIds: string[]) => Promise<string> };
 
@@ -80,29 +67,18 @@ describe('e2e: the waiting-room screen in Chromium', function () {
   let t: TestApp;
   let restarted: App | undefined;
   let browser: BrowserContext | undefined;
-  let profileDir: string | undefined;
+  let closeBrowser: (() => Promise<void>) | undefined;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} is missing; .ci/run installs Debian's chromium)`);
-      this.skip();
-    }
+    if (!chromiumPresent()) this.skip();
     t = await startTestApp();
-    profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-e2e-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1920, height: 1080 },
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    ({ browser, close: closeBrowser } = await launchBrowser());
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
+    await closeBrowser?.();
     await restarted?.stop().catch(() => {});
     await t?.stop().catch(() => {});
-    if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
   });
 
   it('when the page is opened without a screen token, then it shows the error state', async () => {
