@@ -18,11 +18,11 @@ import { judge, renderTable, type BenchReport } from './report';
 /**
  * `npm run bench`: starts PostgreSQL (embedded in a temp folder, or DATABASE_URL) and the server as its own
  * process, then measures from separate load processes: booking throughput against a node-postgres baseline,
- * the morning rush, screen latency at 1,000 clients and the real-day replay. Prints one table and writes
+ * the morning rush, screen latency at 1,000 and at 5,000 clients and the real-day replay. Prints one table and writes
  * bench/results/latest.json.
  *
  * Knobs (environment): BENCH_DURATION_MS (per throughput cell, default 5000), BENCH_SECTIONS (default
- * `booking,rush,screens,replay`), BENCH_REPLAY_CSV, BENCH_CPU_PROF=1 (server runs with --cpu-prof into
+ * `booking,rush,screens,screens5000,replay`), BENCH_REPLAY_CSV, BENCH_CPU_PROF=1 (server runs with --cpu-prof into
  * bench/results/prof), DB_POOL_MAX (passed to the server).
  */
 const root = path.resolve(__dirname, '../..');
@@ -40,7 +40,7 @@ async function postgresVersion(url: string): Promise<string> {
 
 async function main(): Promise<void> {
   const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
-  const sections = new Set((process.env.BENCH_SECTIONS ?? 'booking,rush,screens,replay').split(',').map((s) => s.trim()));
+  const sections = new Set((process.env.BENCH_SECTIONS ?? 'booking,rush,screens,screens5000,replay').split(',').map((s) => s.trim()));
   const csv = path.resolve(process.env.BENCH_REPLAY_CSV ?? path.join(root, '..', 'shared', 'data', 'noshow-vitoria-2016-04-29.csv'));
   const concurrencies = [1, 16, 64];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bench-'));
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         JWT_SECRET: randomBytes(32).toString('base64url'),
         ADMIN_EMAIL: email,
         ADMIN_PASSWORD: password,
-        // The screens section runs 10 simulated TVs per screen token (1,000 screens over 100 tokens).
+        // The screens sections run 10 (1,000 screens) and 50 (5,000 screens) simulated TVs per screen token (100 tokens).
         SCREEN_MAX_SOCKETS_PER_TOKEN: process.env.SCREEN_MAX_SOCKETS_PER_TOKEN ?? '64',
         // The bench's own throw-away server on this machine; nothing scrapes it.
         METRICS_PUBLIC: process.env.METRICS_PUBLIC ?? 'true',
@@ -119,6 +119,22 @@ async function main(): Promise<void> {
         workers: 4,
         ratePerSecond: 50,
         durationMs: 20_000,
+        log,
+      });
+    }
+    if (sections.has('screens5000')) {
+      log('3b. screen latency at 5,000 screens');
+      report.screens_5000 = await screenLatency({
+        url,
+        token,
+        api,
+        serverPid,
+        data,
+        clients: 5000,
+        workers: 8,
+        ratePerSecond: 50,
+        durationMs: 20_000,
+        patientOffset: 20, // the 1,000-screen run booked the first ones today
         log,
       });
     }

@@ -38,13 +38,16 @@ export async function screenLatency(o: {
   workers: number;
   ratePerSecond: number;
   durationMs: number;
+  /** Patients to skip in `data.patientIds` (a second run on the same day must book others). */
+  patientOffset?: number;
   log: (s: string) => void;
 }): Promise<ScreenResult> {
   const doctors = o.data.spreadDoctorIds;
   const date = o.data.today;
   const changesPerDoctor = Math.ceil((o.ratePerSecond * o.durationMs) / 1000 / doctors.length / 2) + 1;
   // Today's appointments to check in, and one screen token per doctor.
-  const bookings = doctors.flatMap((d) => o.data.patientIds.slice(0, changesPerDoctor).map((p) => ({ d, p })));
+  const offset = o.patientOffset ?? 0;
+  const bookings = doctors.flatMap((d) => o.data.patientIds.slice(offset, offset + changesPerDoctor).map((p) => ({ d, p })));
   const entries = new Map<string, Array<{ appointmentId: string; patientId: string }>>(doctors.map((d) => [d, []]));
   await pool(bookings, 16, async ({ d, p }) => {
     const r = await o.api.call('setup', 'POST', '/api/v1/appointments', { patient_id: p, doctor_id: d, date });
