@@ -169,6 +169,8 @@ export async function growthBench(o: {
     const underLoad = await booking({ doctorIds: data.spreadDoctorIds, dates: days(data.today, 100, 12), patientIds, perDay: 500 });
     stop = true;
     const pruned = await prune;
+    if (underLoad.statuses['201'] !== underLoad.count)
+      o.log(`    booking while pruning: unexpected answers ${JSON.stringify(underLoad.statuses)} ${underLoad.errors[0] ?? ''}`);
     const workloads = Object.keys(empty).map((w) => ({ workload: w, empty: empty[w], filled: filled[w] }));
     return {
       scale: o.scale,
