@@ -1,6 +1,7 @@
 import type { RushResult, ThroughputRow } from './sections/booking';
 import type { ScreenResult } from './sections/screens';
 import type { RealDayResult } from './sections/real-day';
+import type { GrowthResult } from './sections/growth';
 
 /** Everything one run measured; written to bench/results/latest.json. */
 export interface BenchReport {
@@ -21,6 +22,7 @@ export interface BenchReport {
   /** The same measurement at 5,000 screens (issue 17). */
   screens_5000?: ScreenResult;
   real_day?: RealDayResult;
+  growth?: GrowthResult;
   targets: Array<{ name: string; target: string; actual: string; met: boolean }>;
 }
 
@@ -83,6 +85,36 @@ export function judge(r: BenchReport): BenchReport['targets'] {
       actual: `${f(r.real_day.wall_s, 1)} s, ${r.real_day.ok ? 'pass' : 'FAIL'}`,
       met: r.real_day.ok && r.real_day.wall_s <= 20,
     });
+  if (r.growth) {
+    const g = r.growth;
+    for (const w of g.workloads) {
+      const p50 = w.filled.p50_ms / w.empty.p50_ms;
+      const p99 = w.filled.p99_ms / w.empty.p99_ms;
+      t.push({
+        name: `growth: ${w.workload}`,
+        target: 'filled p50 ≤ 1.25×, p99 ≤ 1.5× of empty; all answers 2xx',
+        actual: `${f(p50, 2)}× / ${f(p99, 2)}×${w.empty.unexpected + w.filled.unexpected ? `, ${w.empty.unexpected + w.filled.unexpected} non-2xx` : ''}`,
+        met: p50 <= 1.25 && p99 <= 1.5 && !w.empty.unexpected && !w.filled.unexpected,
+      });
+      if (w.workload.startsWith('patient search'))
+        t.push({
+          name: `growth: ${w.workload} p99`,
+          target: '≤ 25 ms (filled)',
+          actual: `${f(w.filled.p99_ms, 1)} ms`,
+          met: w.filled.p99_ms <= 25,
+        });
+    }
+    const empty = g.workloads.find((w) => w.workload === 'booking')?.empty;
+    if (empty) {
+      const p = g.prune_under_load;
+      t.push({
+        name: 'growth: booking while retention prunes',
+        target: 'p50 ≤ 1.25×, p99 ≤ 1.5× of empty',
+        actual: `${f(p.p50_ms / empty.p50_ms, 2)}× / ${f(p.p99_ms / empty.p99_ms, 2)}×, ${p.pruned} queue events pruned in ${p.batches} batches`,
+        met: p.p50_ms / empty.p50_ms <= 1.25 && p.p99_ms / empty.p99_ms <= 1.5 && !p.unexpected,
+      });
+    }
+  }
   return t;
 }
 
@@ -130,6 +162,27 @@ export function renderTable(r: BenchReport): string {
       `Real day: replay of ${d.csv} at full speed: ${f(d.wall_s, 1)} s, ${d.ok ? 'all checks pass' : `FAILED: ${d.failed_checks.join('; ')}`}; booking p50 ${f(d.booking_p50_ms, 1)} ms / p99 ${f(d.booking_p99_ms, 1)} ms, check-in p50 ${f(d.checkin_p50_ms, 1)} ms`,
       '',
     );
+  }
+  if (r.growth) {
+    const g = r.growth;
+    const filled = Object.entries(g.rows_filled)
+      .filter(([k]) => !k.startsWith('temp'))
+      .map(([k, n]) => `${k} ${n.toLocaleString('en')}`)
+      .join(', ');
+    out.push(`Growth (scale ${g.scale}): filled in ${f(g.fill_s)} s with ${filled}`, '');
+    out.push('| workload | empty p50 / p99 ms | filled p50 / p99 ms | filled / empty p50 | filled / empty p99 | requests empty / filled |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const w of g.workloads)
+      out.push(
+        `| ${w.workload} | ${f(w.empty.p50_ms, 1)} / ${f(w.empty.p99_ms, 1)} | ${f(w.filled.p50_ms, 1)} / ${f(w.filled.p99_ms, 1)} | ${f(w.filled.p50_ms / w.empty.p50_ms, 2)} | ${f(w.filled.p99_ms / w.empty.p99_ms, 2)} | ${w.empty.count} / ${w.filled.count} |`,
+      );
+    const p = g.prune_under_load;
+    const e = g.workloads.find((w) => w.workload === 'booking')?.empty;
+    if (e)
+      out.push(
+        `| booking while retention prunes | ${f(e.p50_ms, 1)} / ${f(e.p99_ms, 1)} | ${f(p.p50_ms, 1)} / ${f(p.p99_ms, 1)} | ${f(p.p50_ms / e.p50_ms, 2)} | ${f(p.p99_ms / e.p99_ms, 2)} | – / ${p.count} |`,
+      );
+    out.push('');
   }
   out.push('| target | goal | this run | met |', '| --- | --- | --- | --- |');
   for (const t of r.targets) out.push(`| ${t.name} | ${t.target} | ${t.actual} | ${t.met ? 'yes' : 'NO'} |`);

@@ -13,6 +13,7 @@ import { createBenchData } from './setup';
 import { bookingThroughput, morningRush } from './sections/booking';
 import { screenLatency } from './sections/screens';
 import { realDay } from './sections/real-day';
+import { growthBench } from './sections/growth';
 import { judge, renderTable, type BenchReport } from './report';
 
 /**
@@ -23,7 +24,8 @@ import { judge, renderTable, type BenchReport } from './report';
  *
  * Knobs (environment): BENCH_DURATION_MS (per throughput cell, default 5000), BENCH_SECTIONS (default
  * `booking,rush,screens,screens5000,replay`), BENCH_REPLAY_CSV, BENCH_CPU_PROF=1 (server runs with --cpu-prof into
- * bench/results/prof), DB_POOL_MAX (passed to the server).
+ * bench/results/prof), DB_POOL_MAX (passed to the server). `growth` (not in the default) fills the database with a year of
+ * a network (bench/growth-fill.ts) between two rounds of workloads; BENCH_GROWTH_SCALE (default 1) shrinks the fill.
  */
 const root = path.resolve(__dirname, '../..');
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -143,6 +145,11 @@ async function main(): Promise<void> {
         log(`4. real day: replay of ${path.basename(csv)}`);
         report.real_day = await realDay({ url, email, password, csv, concurrency: 16 });
       } else log(`4. real day: skipped, ${csv} not found (set BENCH_REPLAY_CSV)`);
+    }
+    if (sections.has('growth')) {
+      const scale = Number(process.env.BENCH_GROWTH_SCALE ?? 1);
+      log(`5. growth: empty, then filled at scale ${scale}`);
+      report.growth = await growthBench({ url, token, databaseUrl, data, scale, durationMs, log });
     }
     report.targets = judge(report);
     const results = path.join(root, 'bench', 'results');

@@ -1,11 +1,11 @@
 import { Pool as HttpPool } from 'undici';
 import { Pool as PgPool } from 'pg';
 import { bookDirect } from '../baseline';
-import { bookingAt, type BookingLoad, type LoadResult } from './protocol';
+import { bookingAt, type BookingLoad, type BookingPlan, type LoadResult } from './protocol';
 
 /**
  * A load process (forked by the bench): receives one {@link BookingLoad}, runs it, sends back a
- * {@link LoadResult} and exits. `api` books over HTTP (undici, keep-alive, one connection per virtual desk);
+ * {@link LoadResult} and exits. `api` books over HTTP (undici, keep-alive, one connection per virtual desk); `requests` sends any API requests;
  * `pg` runs the same locked transaction with node-postgres; `burst` sends `count` bookings at once.
  */
 async function run(load: BookingLoad): Promise<LoadResult> {
@@ -42,6 +42,39 @@ async function run(load: BookingLoad): Promise<LoadResult> {
     const elapsedMs = performance.now() - started;
     await pool.close();
     return { count: load.count, elapsedMs, statuses, latencies, errors };
+  }
+
+  if (load.kind === 'requests') {
+    const pool = new HttpPool(load.url, { connections: load.concurrency, pipelining: 1 });
+    const until = load.durationMs === undefined ? undefined : started + load.durationMs;
+    const desk = async () => {
+      for (;;) {
+        const i = next++;
+        if (until === undefined ? i >= load.requests.length : performance.now() >= until) break;
+        const rq = load.requests[i % load.requests.length];
+        const t0 = performance.now();
+        try {
+          const res = await pool.request({
+            path: rq.path,
+            method: rq.method,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${load.token}` },
+            body: rq.body === undefined ? undefined : JSON.stringify(rq.body),
+          });
+          const text = await res.body.text();
+          note(
+            res.statusCode,
+            performance.now() - t0,
+            res.statusCode >= 300 ? `${rq.method} ${rq.path}: ${text.slice(0, 200)}` : undefined,
+          );
+        } catch (err) {
+          note('network', performance.now() - t0, (err as Error).message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: load.concurrency }, desk));
+    const elapsedMs = performance.now() - started;
+    await pool.close();
+    return { count: latencies.length, elapsedMs, statuses, latencies, errors };
   }
 
   const deadline = started + load.durationMs;
@@ -93,7 +126,7 @@ async function run(load: BookingLoad): Promise<LoadResult> {
   return { count: next, elapsedMs, statuses, latencies, errors };
 }
 
-function toBody(plan: BookingLoad['plan'], i: number) {
+function toBody(plan: BookingPlan, i: number) {
   const b = bookingAt(plan, i);
   return { patient_id: b.patientId, doctor_id: b.doctorId, date: b.date };
 }

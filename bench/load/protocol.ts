@@ -22,7 +22,19 @@ export type BookingLoad =
   | { kind: 'api'; url: string; token: string; concurrency: number; durationMs: number; plan: BookingPlan }
   | { kind: 'pg'; databaseUrl: string; actorId: string; concurrency: number; durationMs: number; plan: BookingPlan }
   /** `count` bookings sent at once, each its own connection (the morning rush). */
-  | { kind: 'burst'; url: string; token: string; plan: BookingPlan; count: number };
+  | { kind: 'burst'; url: string; token: string; plan: BookingPlan; count: number }
+  /**
+   * Any API requests, `concurrency` at a time, each desk taking the next: each request once, or with `durationMs`
+   * round and round the list until then (the growth bench's check-in, call-next, search and report workloads).
+   */
+  | { kind: 'requests'; url: string; token: string; concurrency: number; requests: ApiRequest[]; durationMs?: number };
+
+/** One request of a `requests` load. */
+export interface ApiRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+}
 
 export interface LoadResult {
   count: number;

@@ -110,6 +110,29 @@ export interface InsertBookingParams extends Candidates {
   planVersion: number;
 }
 
+/**
+ * Moves an appointment from one of `$from` to `$to` with its audit event (check-in, completion, no-show, cancel);
+ * `release` also gives back one unit of the doctor-day's capacity. Binds: `$id $to $from $actorId $actorType $reason`
+ * (and `$doctorId $date` with `release`).
+ */
+export function statusChangeSql(release: boolean): string {
+  return `WITH old AS (SELECT status FROM appointments WHERE id = $id),
+         ins AS (
+           UPDATE appointments SET status = $to, updated_at = now()
+            WHERE id = $id AND status = ANY($from::text[]) ${release ? 'AND doctor_id = $doctorId AND date = $date' : ''}
+           RETURNING *),
+         ev AS (
+           INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, reason)
+           SELECT ins.id, (SELECT status FROM old), ins.status, $actorId, $actorType, $reason FROM ins)
+         ${
+           release
+             ? `, cap AS (UPDATE doctor_day_capacity SET booked_count = booked_count - 1, updated_at = now()
+            WHERE doctor_id = $doctorId AND date = $date AND EXISTS (SELECT 1 FROM ins))`
+             : ''
+         }
+         SELECT ${APPOINTMENT_JSON} AS body FROM ins`;
+}
+
 const APPOINTMENT_COLUMNS = `a.id, a.id AS appointment_id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status,
   a.is_walk_in, a.site_id, a.room, to_char(a.start_time, 'HH24:MI') AS start_time, to_char(a.end_time, 'HH24:MI') AS end_time,
   to_char(a.estimated_time, 'HH24:MI') AS estimated_time, a.needs_reschedule, a.source,
@@ -178,21 +201,7 @@ export function createAppointmentRepository(sequelize: Sequelize) {
     ): Promise<AppointmentJson | null> {
       const release = p.releaseCapacity;
       const [row] = await sql.query<{ body: AppointmentJson }>(
-        `WITH old AS (SELECT status FROM appointments WHERE id = $id),
-         ins AS (
-           UPDATE appointments SET status = $to, updated_at = now()
-            WHERE id = $id AND status = ANY($from::text[]) ${release ? 'AND doctor_id = $doctorId AND date = $date' : ''}
-           RETURNING *),
-         ev AS (
-           INSERT INTO appointment_events (appointment_id, from_status, to_status, actor_id, actor_type, reason)
-           SELECT ins.id, (SELECT status FROM old), ins.status, $actorId, $actorType, $reason FROM ins)
-         ${
-           release
-             ? `, cap AS (UPDATE doctor_day_capacity SET booked_count = booked_count - 1, updated_at = now()
-            WHERE doctor_id = $doctorId AND date = $date AND EXISTS (SELECT 1 FROM ins))`
-             : ''
-         }
-         SELECT ${APPOINTMENT_JSON} AS body FROM ins`,
+        statusChangeSql(!!release),
         { id: p.id, to: p.to, from: p.from, actorId: p.actorId, actorType: p.actorType, reason: p.reason, ...(release ?? {}) },
         t,
       );

@@ -3,12 +3,14 @@ import type { Sequelize } from 'sequelize-typescript';
 import { createSql, statement } from '../core/sql';
 import { KEY_RETENTION_HOURS, type StoredKey } from './idempotency';
 
-const CLAIM = statement(
-  'INSERT INTO idempotency_keys (actor_id, key, fingerprint) VALUES ($owner, $key, $fp) ON CONFLICT (actor_id, key) DO NOTHING RETURNING 1 AS ok',
-);
-const STORED = statement(
-  'SELECT fingerprint, response_status AS status, response_body AS body FROM idempotency_keys WHERE actor_id = $owner AND key = $key',
-);
+/** Claims a key (booking path). Binds: `$owner $key $fp`. */
+export const CLAIM_KEY_SQL =
+  'INSERT INTO idempotency_keys (actor_id, key, fingerprint) VALUES ($owner, $key, $fp) ON CONFLICT (actor_id, key) DO NOTHING RETURNING 1 AS ok';
+const CLAIM_KEY = statement(CLAIM_KEY_SQL);
+/** The stored answer of a key (booking path, on a replay). Binds: `$owner $key`. */
+export const STORED_KEY_SQL =
+  'SELECT fingerprint, response_status AS status, response_body AS body FROM idempotency_keys WHERE actor_id = $owner AND key = $key';
+const STORED_KEY = statement(STORED_KEY_SQL);
 const STORE = statement(
   'UPDATE idempotency_keys SET response_status = $status, response_body = $body::jsonb WHERE actor_id = $owner AND key = $key',
 );
@@ -23,9 +25,9 @@ export function createIdempotencyRepository(sequelize: Sequelize) {
      * @returns null when this request now owns the key, else the stored record.
      */
     async claim(owner: string, key: string, fp: string, t: Transaction): Promise<StoredKey | null> {
-      const inserted = await sql.prepared(CLAIM, { owner, key, fp }, t);
+      const inserted = await sql.prepared(CLAIM_KEY, { owner, key, fp }, t);
       if (inserted.length) return null;
-      const [row] = await sql.prepared<StoredKey>(STORED, { owner, key }, t);
+      const [row] = await sql.prepared<StoredKey>(STORED_KEY, { owner, key }, t);
       return row ?? { fingerprint: fp, status: null, body: null };
     },
 

@@ -98,6 +98,30 @@ export const PRUNE_QUEUE_EVENTS_SQL = `WITH del AS (
        RETURNING id)
      SELECT count(*)::int AS n, max(id) AS last FROM del`;
 
+/** The public snapshot of a doctor-day (see `publicSnapshot`). Binds: `$doctorId $date $priorityStreak`. */
+export const PUBLIC_SNAPSHOT_SQL = `SELECT jsonb_build_object(
+          'doctor_id', d.id, 'date', $date::text, 'doctor_name', d.name, 'doctor_code', d.code,
+          'version', coalesce(c.version, 0),
+          'now_serving', (SELECT ${PUBLIC_ENTRY_JSON} FROM queue_entries e
+                           WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'called' ORDER BY e.called_at DESC, e.position DESC LIMIT 1),
+          'waiting', coalesce((SELECT jsonb_agg(${PUBLIC_ENTRY_JSON} || jsonb_build_object('estimated_wait_minutes',
+                                 round((e.ahead + CASE WHEN EXISTS (SELECT 1 FROM queue_entries c WHERE c.doctor_id = d.id AND c.date = $date AND c.status = 'called') THEN 1 ELSE 0 END)
+                                       * ${MINUTES_PER_PATIENT})::int) ORDER BY e.ahead)
+                           FROM ${RANKED_WAITING} e), '[]'::jsonb)) AS snapshot
+         FROM doctors d LEFT JOIN queue_counters c ON c.doctor_id = d.id AND c.date = $date
+        WHERE d.id = $doctorId`;
+
+/** Locks a doctor-day's queue counter. Binds: `$doctorId $date`. */
+export const LOCK_COUNTER_SQL = `SELECT next_position, version, priority_streak FROM queue_counters WHERE doctor_id = $doctorId AND date = $date FOR UPDATE`;
+
+/** An appointment for check-in (the repository appends `FOR UPDATE` inside a transaction). Binds: `$id`. */
+export const CHECK_IN_TARGET_SQL = `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status, a.site_id, a.room,
+                (SELECT d.code FROM doctors d WHERE d.id = a.doctor_id) AS code, (SELECT si.timezone FROM sites si WHERE si.id = a.site_id) AS timezone
+           FROM appointments a WHERE a.id = $id`;
+
+/** The waiting entry to call next (rank 0). Binds: `$doctorId $date $streak $priorityStreak`. */
+export const NEXT_WAITING_SQL = `SELECT ${ENTRY_COLUMNS} FROM ${waitingRankSql({ doctor: '$doctorId', streak: '$streak::int' })} e ORDER BY e.ahead LIMIT 1`;
+
 /** Storage of the queue; returns plain objects. */
 export function createQueueRepository(sequelize: Sequelize, opts: { priorityStreak: number } = { priorityStreak: 3 }) {
   const sql = createSql(sequelize);
@@ -108,21 +132,7 @@ export function createQueueRepository(sequelize: Sequelize, opts: { priorityStre
    * Inside a change's transaction it sees that change. @returns null when the doctor does not exist.
    */
   async function publicSnapshot(doctorId: string, date: string, t?: Transaction): Promise<PublicQueueSnapshot | null> {
-    const [row] = await sql.query<{ snapshot: PublicQueueSnapshot }>(
-      `SELECT jsonb_build_object(
-          'doctor_id', d.id, 'date', $date::text, 'doctor_name', d.name, 'doctor_code', d.code,
-          'version', coalesce(c.version, 0),
-          'now_serving', (SELECT ${PUBLIC_ENTRY_JSON} FROM queue_entries e
-                           WHERE e.doctor_id = d.id AND e.date = $date AND e.status = 'called' ORDER BY e.called_at DESC, e.position DESC LIMIT 1),
-          'waiting', coalesce((SELECT jsonb_agg(${PUBLIC_ENTRY_JSON} || jsonb_build_object('estimated_wait_minutes',
-                                 round((e.ahead + CASE WHEN EXISTS (SELECT 1 FROM queue_entries c WHERE c.doctor_id = d.id AND c.date = $date AND c.status = 'called') THEN 1 ELSE 0 END)
-                                       * ${MINUTES_PER_PATIENT})::int) ORDER BY e.ahead)
-                           FROM ${RANKED_WAITING} e), '[]'::jsonb)) AS snapshot
-         FROM doctors d LEFT JOIN queue_counters c ON c.doctor_id = d.id AND c.date = $date
-        WHERE d.id = $doctorId`,
-      { doctorId, date, priorityStreak },
-      t,
-    );
+    const [row] = await sql.query<{ snapshot: PublicQueueSnapshot }>(PUBLIC_SNAPSHOT_SQL, { doctorId, date, priorityStreak }, t);
     return row?.snapshot ?? null;
   }
 
@@ -132,11 +142,7 @@ export function createQueueRepository(sequelize: Sequelize, opts: { priorityStre
     /** Locks a doctor-day's queue counter, creating it on first use. */
     async lockCounter(doctorId: string, date: string, t: Transaction): Promise<QueueCounter> {
       const select = () =>
-        sql.query<{ next_position: number; version: string; priority_streak: number }>(
-          'SELECT next_position, version, priority_streak FROM queue_counters WHERE doctor_id = $doctorId AND date = $date FOR UPDATE',
-          { doctorId, date },
-          t,
-        );
+        sql.query<{ next_position: number; version: string; priority_streak: number }>(LOCK_COUNTER_SQL, { doctorId, date }, t);
       let [row] = await select();
       if (!row) {
         await sql.exec(
@@ -202,13 +208,7 @@ export function createQueueRepository(sequelize: Sequelize, opts: { priorityStre
      * the old doctor's and a moved appointment would vanish from the result.
      */
     async checkInTarget(appointmentId: string, t?: Transaction): Promise<CheckInTarget | null> {
-      const [row] = await sql.query<CheckInTarget>(
-        `SELECT a.id, a.patient_id, a.doctor_id, to_char(a.date, 'YYYY-MM-DD') AS date, a.slot, a.status, a.site_id, a.room,
-                (SELECT d.code FROM doctors d WHERE d.id = a.doctor_id) AS code, (SELECT si.timezone FROM sites si WHERE si.id = a.site_id) AS timezone
-           FROM appointments a WHERE a.id = $id${t ? ' FOR UPDATE' : ''}`,
-        { id: appointmentId },
-        t,
-      );
+      const [row] = await sql.query<CheckInTarget>(`${CHECK_IN_TARGET_SQL}${t ? ' FOR UPDATE' : ''}`, { id: appointmentId }, t);
       return row ?? null;
     },
 
@@ -269,11 +269,7 @@ export function createQueueRepository(sequelize: Sequelize, opts: { priorityStre
      * the counter locked.
      */
     async nextWaiting(doctorId: string, date: string, streak: number, t: Transaction): Promise<QueueEntryRow | null> {
-      const [row] = await sql.query<QueueEntryRow>(
-        `SELECT ${ENTRY_COLUMNS} FROM ${waitingRankSql({ doctor: '$doctorId', streak: '$streak::int' })} e ORDER BY e.ahead LIMIT 1`,
-        { doctorId, date, streak, priorityStreak },
-        t,
-      );
+      const [row] = await sql.query<QueueEntryRow>(NEXT_WAITING_SQL, { doctorId, date, streak, priorityStreak }, t);
       return row ?? null;
     },
 

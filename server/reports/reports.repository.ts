@@ -27,7 +27,8 @@ const percentile = (p: number, expr: string) =>
  * first call, last call, served). Waits run from check-in to the first call, consultations from the last call to
  * served; PostgreSQL's `percentile_cont` (continuous, interpolated) skips the entries a measure does not apply to.
  */
-const DAY_REPORT_SQL = `
+/** The day report: per doctor with an appointment on `$date` (at `$siteId` when not null), the day's figures. */
+export const DAY_REPORT_SQL = `
   SELECT d.id AS doctor_id, d.code AS doctor_code,
          count(*) FILTER (WHERE a.status <> 'cancelled')::int AS booked,
          count(*) FILTER (WHERE e.id IS NOT NULL OR a.status IN ('checked_in', 'completed'))::int AS checked_in,

@@ -68,7 +68,7 @@ const RECORD = statement(RECORD_EVENT_SQL);
  * of a lease and counts the attempt. The statement commits on its own: the claim is durable before anything is
  * sent. A sender that dies mid-attempt leaves the lease to expire, and the delivery is claimed again then.
  */
-const CLAIM = statement(`WITH due AS (
+export const CLAIM_DELIVERIES_SQL = `WITH due AS (
        SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.disabled_at IS NULL AND e.deleted_at IS NULL
         ORDER BY d.next_attempt_at LIMIT $limit
@@ -78,28 +78,30 @@ const CLAIM = statement(`WITH due AS (
        FROM due, webhook_events ev, webhook_endpoints e
       WHERE d.id = due.id AND ev.id = d.event_id AND e.id = d.endpoint_id
      RETURNING d.id, d.attempts AS attempt, d.contact, ev.id AS event_id, ev.type, ev.data, ${isoUtc('ev.created_at')} AS event_at,
-               e.id AS endpoint_id, e.url, e.secret`);
+               e.id AS endpoint_id, e.url, e.secret`;
+const CLAIM_DELIVERIES = statement(CLAIM_DELIVERIES_SQL);
 
 /**
  * Retention, one batch: finished deliveries (delivered, or failed for good) whose last change is before `$before`,
  * with their attempts (cascade); oldest first through `webhook_deliveries_finished_idx`. A pending delivery is never
- * touched. Binds: `$before` (timestamptz) `$batch`.
+ * touched. Binds: `$before` (timestamptz) `$batch`. `id = ANY(ARRAY(…))`, not `IN (…)`: the batch's ids are read first
+ * and deleted through the primary key, whatever the table's size (with `IN`, a small table is hash-joined whole).
  */
-export const PRUNE_WEBHOOK_DELIVERIES_SQL = `DELETE FROM webhook_deliveries WHERE id IN (
+export const PRUNE_WEBHOOK_DELIVERIES_SQL = `DELETE FROM webhook_deliveries WHERE id = ANY(ARRAY(
        SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < $before::timestamptz
-        ORDER BY updated_at LIMIT $batch::int)`;
+        ORDER BY updated_at LIMIT $batch::int))`;
 
 /**
  * Retention, one batch: events older than `$before` with no delivery left to a live endpoint (their finished
  * deliveries went first; deliveries to deleted endpoints, never to be sent, go with them by cascade). Binds:
  * `$before` `$batch`.
  */
-export const PRUNE_WEBHOOK_EVENTS_SQL = `DELETE FROM webhook_events WHERE id IN (
+export const PRUNE_WEBHOOK_EVENTS_SQL = `DELETE FROM webhook_events WHERE id = ANY(ARRAY(
        SELECT ev.id FROM webhook_events ev
         WHERE ev.created_at < $before::timestamptz
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
                            WHERE d.event_id = ev.id AND e.deleted_at IS NULL)
-        ORDER BY ev.created_at LIMIT $batch::int)`;
+        ORDER BY ev.created_at LIMIT $batch::int))`;
 
 /** Storage of webhooks: endpoints, the outbox (`webhook_events`), deliveries and their attempts. */
 export function createWebhookRepository(sequelize: Sequelize) {
@@ -217,7 +219,7 @@ export function createWebhookRepository(sequelize: Sequelize) {
 
     /** See {@link CLAIM}. */
     async claim(limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
-      return sql.prepared<ClaimedDelivery>(CLAIM, { limit, leaseSeconds });
+      return sql.prepared<ClaimedDelivery>(CLAIM_DELIVERIES, { limit, leaseSeconds });
     },
 
     /** A delivered attempt: the attempt row, the delivery delivered, the endpoint's failure streak reset — one statement. */
