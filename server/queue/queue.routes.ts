@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { actorRef } from '../core/actor';
 import { validate } from '../core/http';
 import { idParams } from '../core/schemas';
@@ -74,6 +74,14 @@ export interface QueueRouterDeps {
 export function queueRouter({ queue, appointments, today, counters, siteCovers }: QueueRouterDeps): Router {
   const r = Router();
   const dayOf = (req: Request) => (req.query.date as string | undefined) ?? today();
+  /** Whose patient the entry is, before the body is validated: another doctor hears 403 whatever they sent. */
+  const ownEntryFirst: RequestHandler[] = [
+    validate({ params: idParams }),
+    async (req, _res, next) => {
+      assertDoctorScope(req.actor, (await queue.entry(req.params.id as string)).doctor_id);
+      next();
+    },
+  ];
 
   /**
    * @openapi
@@ -194,21 +202,11 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *       404: { $ref: '#/components/responses/Problem' }
    *       409: { $ref: '#/components/responses/Problem' }
    */
-  r.patch(
-    '/queue-entries/:id',
-    allow('reception', 'doctor'),
-    validate({ params: idParams }),
-    async (req, _res, next) => {
-      assertDoctorScope(req.actor, (await queue.entry(req.params.id as string)).doctor_id);
-      next();
-    },
-    validate(entryPatchSchema),
-    async (req, res) => {
-      const entry = await queue.setPriority(req.params.id as string, req.body.priority, actorRef(req));
-      counters.queueCalls.inc({ action: 'priority' });
-      res.json(entry);
-    },
-  );
+  r.patch('/queue-entries/:id', allow('reception', 'doctor'), ...ownEntryFirst, validate(entryPatchSchema), async (req, res) => {
+    const entry = await queue.setPriority(req.params.id as string, req.body.priority, actorRef(req));
+    counters.queueCalls.inc({ action: 'priority' });
+    res.json(entry);
+  });
 
   /**
    * @openapi
@@ -245,23 +243,12 @@ export function queueRouter({ queue, appointments, today, counters, siteCovers }
    *       409: { $ref: '#/components/responses/Problem' }
    *       422: { $ref: '#/components/responses/Problem' }
    */
-  r.post(
-    '/queue-entries/:id/transfer',
-    allow('reception', 'doctor'),
-    validate({ params: idParams }),
-    // Whose patient it is, before the body: another doctor hears 403 whatever they sent.
-    async (req, _res, next) => {
-      assertDoctorScope(req.actor, (await queue.entry(req.params.id as string)).doctor_id);
-      next();
-    },
-    validate(transferSchema),
-    async (req, res) => {
-      const result = await queue.transfer(req.params.id as string, req.body.doctor_id, req.body.keep_place, actorRef(req));
-      counters.queueCalls.inc({ action: 'transfer' });
-      counters.checkins.inc();
-      res.status(201).json(result);
-    },
-  );
+  r.post('/queue-entries/:id/transfer', allow('reception', 'doctor'), ...ownEntryFirst, validate(transferSchema), async (req, res) => {
+    const result = await queue.transfer(req.params.id as string, req.body.doctor_id, req.body.keep_place, actorRef(req));
+    counters.queueCalls.inc({ action: 'transfer' });
+    counters.checkins.inc();
+    res.status(201).json(result);
+  });
 
   for (const action of ['serve', 'skip', 'recall', 'requeue'] as const) {
     r.post(`/queue-entries/:id/${action}`, allow('reception', 'doctor'), validate(entrySchema), async (req, res) => {

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
-import { testDatabaseUrl } from '../support/hooks';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db';
+import { createSequelize } from '../../server/core/db';
+import { createLogger } from '../../server/core/logger';
+import { migrateUp } from '../../server/core/migrator';
 import { fillNetwork, networkAt, type FilledNetwork } from '../../bench/growth-fill';
 import { statement, valuesFor } from '../../server/core/sql';
 import { BOOKING_CONTEXT_SQL, CREATE_DOCTOR_DAY_SQL, LOCK_DOCTOR_DAY_SQL } from '../../server/doctor-days/doctor-day.repository';
@@ -43,21 +46,26 @@ const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(node
  * EXPLAIN on every hot statement — the SQL text the server modules export, with realistic binds — against a
  * database holding a small clinic network (growth-fill.ts: 10,000 patients, 20,000 past appointments with their
  * audit and queue events, idempotency keys and webhook deliveries), ANALYZEd. Fails on a Seq Scan of a large
- * table. The fill sits on its own sites and doctors, on days around 2031 (no other test uses them; retention of
- * "days before today" does not reach them), and its pending webhook deliveries are closed at once, so a
- * dispatcher of another test never sends them.
+ * table. The fill goes into a database of this test's own (migrated like any), so no other test ever sees its
+ * 10,000 patients (patient search ranks over all of them) or its webhook deliveries.
  */
 describe('EXPLAIN of the hot statements on a filled database', function () {
   this.timeout(120_000);
   const today = '2031-03-04';
   let c: Client;
+  let db: ScratchDatabase;
   let net: FilledNetwork;
   let actorId: string;
   let endpointId: string | undefined;
   const tops: string[] = [];
 
   before(async () => {
-    c = new Client({ connectionString: testDatabaseUrl() });
+    db = await createScratchDatabase('clinic_explain');
+    const logger = createLogger('error');
+    const sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
+    await migrateUp(sequelize, logger);
+    await sequelize.close();
+    c = new Client({ connectionString: db.url });
     await c.connect();
     const [u] = (
       await c.query<{ id: string }>(
@@ -81,13 +89,8 @@ describe('EXPLAIN of the hot statements on a filled database', function () {
 
   after(async () => {
     if (tops.length) process.stdout.write(`\n${tops.join('\n')}\n`);
-    if (endpointId) {
-      await c.query(`DELETE FROM webhook_events WHERE id IN (SELECT event_id FROM webhook_deliveries WHERE endpoint_id = $1)`, [
-        endpointId,
-      ]);
-      await c.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [endpointId]);
-    }
-    await c.end();
+    await c?.end();
+    await db?.drop();
   });
 
   /** EXPLAIN (FORMAT JSON) of `sql` (`$name` binds, as the repositories send it) with `params`. */

@@ -68,21 +68,13 @@ describe('queue: priority, transfer and completion', function () {
   it('when normal, priority and emergency patients wait, then call-next follows the rule (emergency, 2 priority, 1 normal, …) exactly as the screen predicted, and the screen never says why', async () => {
     const { doc, appts } = await bookedDay(9);
     const classes: Priority[] = ['normal', 'priority', 'normal', 'priority', 'priority', 'emergency', 'normal', 'priority', 'normal'];
+    // PRIORITY_STREAK 2: the emergency, two priority, one normal, the other two priority, then the normals.
+    const CALL_ORDER: Priority[] = ['emergency', 'priority', 'priority', 'normal', 'priority', 'priority', 'normal', 'normal', 'normal'];
     for (let i = 0; i < appts.length; i++) await checkIn(appts[i], classes[i]).expect(201);
     const tokenOf = new Map<string, Priority>();
     const staff = (await desk.get(`/api/v1/doctors/${doc.id}/queue`).query({ date: today }).expect(200)).body;
     for (const e of staff.waiting) tokenOf.set(e.token, e.priority);
-    expect(staff.waiting.map((e: { priority: string }) => e.priority)).to.deep.equal([
-      'emergency',
-      'priority',
-      'priority',
-      'normal',
-      'priority',
-      'priority',
-      'normal',
-      'normal',
-      'normal',
-    ]);
+    expect(staff.waiting.map((e: { priority: string }) => e.priority)).to.deep.equal(CALL_ORDER);
 
     const screen = await publicView(doc.id);
     const predicted = screen.waiting.map((e: { token: string }) => e.token);
@@ -106,17 +98,7 @@ describe('queue: priority, transfer and completion', function () {
       expect(next).to.deep.equal(predicted.slice(i + 1));
     }
     expect(called).to.deep.equal(predicted);
-    expect(called.map((c) => tokenOf.get(c))).to.deep.equal([
-      'emergency',
-      'priority',
-      'priority',
-      'normal',
-      'priority',
-      'priority',
-      'normal',
-      'normal',
-      'normal',
-    ]);
+    expect(called.map((c) => tokenOf.get(c))).to.deep.equal(CALL_ORDER);
     await callNext(doc.id).expect(409);
     await queueInvariant(doc.id);
   });
