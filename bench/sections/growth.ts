@@ -144,7 +144,7 @@ export async function growthBench(o: {
   try {
     // Warm up (JIT, pools, plan caches) on a doctor of its own, as the booking section does.
     await booking(
-      { doctorIds: [data.hotDoctorIds[data.hotDoctorIds.length - 1]], dates: days(data.today, 200, 20), patientIds, perDay: 500 },
+      { doctorIds: [data.hotDoctorIds[data.hotDoctorIds.length - 1]], dates: days(data.today, 60, 20), patientIds, perDay: 500 },
       1500,
     );
     o.log('  empty database:');
@@ -166,7 +166,7 @@ export async function growthBench(o: {
       },
       { batchSize: 5000, maxBatches: 100_000, pauseMs: 20, stopped: () => stop },
     );
-    const underLoad = await booking({ doctorIds: data.spreadDoctorIds, dates: days(data.today, 100, 12), patientIds, perDay: 500 });
+    const underLoad = await booking({ doctorIds: data.spreadDoctorIds, dates: days(data.today, 80, 10), patientIds, perDay: 500 });
     stop = true;
     const pruned = await prune;
     if (underLoad.statuses['201'] !== underLoad.count)
