@@ -125,6 +125,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
     suppressAfterCommitPublish: options.suppressAfterCommitPublish,
   });
   ctx.onShutdown(() => ctx.publisher.stop()); // drain the outbox while the pool is still open
+  ctx.onShutdown(() => ctx.credentialCache.close());
   ctx.onShutdown(() => ctx.integrations.stop()); // let webhook attempts in flight finish (each bounded by WEBHOOK_TIMEOUT_MS)
   io.use(
     socketAuth(ctx.resolveActor, logger, {
@@ -214,6 +215,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): App {
         }, 60_000).unref(),
       );
       if (config.socketAdapter === 'postgres') adapterPool = useSocketAdapter(io, databaseUrl, logger);
+      ctx.credentialCache.start();
       ctx.publisher.start();
       ctx.integrations.start();
       await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,7 @@ import type { LiveServer } from './live/live.server';
 import type { Metrics } from './metrics/metrics';
 import { createAuthService } from './auth/auth.service';
 import { createActorResolver } from './auth/authenticate';
+import { createCredentialCache } from './auth/credential-cache';
 import { closeAccountSockets } from './auth/socket-auth';
 import { createDoctorDayRepository } from './doctor-days/doctor-day.repository';
 import { createDoctorDayService } from './doctor-days/doctor-days.service';
@@ -103,8 +104,23 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     disableAfterFailures: config.webhookDisableAfterFailures,
   });
   const events = createDomainEvents(repos.webhooks, () => webhookRelay.poke());
-  const apiKeys = createApiKeysService({ repo: repos.apiKeys });
-  const closeSockets = (actor: { type: string; id: string }) => closeAccountSockets(io, logger, actor);
+  const credentialCache = createCredentialCache({
+    databaseUrl: config.databaseUrl,
+    logger,
+    ttlMs: config.credentialCacheTtlMs,
+    maxEntries: config.credentialCacheMaxEntries,
+  });
+  metrics.readCredentialCacheFrom(credentialCache.stats);
+  const apiKeys = createApiKeysService({ repo: repos.apiKeys, onRevoked: (id) => credentialCache.forget('api_key', id) });
+  /**
+   * Called after every committed revocation, deactivation or role change of an account or screen token: drops this
+   * instance's cached look-ups at once (the other instances drop theirs on the notification), then closes the
+   * credential's live sockets on every instance.
+   */
+  const closeSockets = (actor: { type: 'user' | 'screen'; id: string }) => {
+    credentialCache.forget(actor.type, actor.id);
+    return closeAccountSockets(io, logger, actor);
+  };
 
   const doctorDays = createDoctorDayService({
     repo: repos.doctorDays,
@@ -186,9 +202,11 @@ export function createServices({ config, logger, sequelize, io, metrics, suppres
     auth: createAuthService({ findForLogin: repos.users.findForLogin, jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds }),
     /** Credentials → actor, for HTTP and the Socket.IO handshake alike. */
     resolveActor: createActorResolver(
-      { findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive, findApiKey: apiKeys.findActive },
+      credentialCache.wrap({ findAccount: repos.users.findForAuth, findScreen: displayTokens.findActive, findApiKey: apiKeys.findActive }),
       config.jwtSecret,
     ),
+    /** The per-instance cache of credential look-ups (started and closed with the app). */
+    credentialCache,
     apiKeys,
     /** Per-key request limit (API_KEY_RATE_LIMIT a minute, counted in PostgreSQL); mounted after authentication. */
     apiKeyRateLimit: apiKeyRateLimit(repos.apiKeys.hit, config.apiKeyRateLimit),

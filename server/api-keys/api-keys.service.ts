@@ -14,8 +14,11 @@ export interface MintedApiKey {
   created_at: string;
 }
 
-/** API keys: credentials for machine clients (a phone agent, the website, a kiosk), limited to their scopes. */
-export function createApiKeysService({ repo }: { repo: ApiKeyRepository }) {
+/**
+ * API keys: credentials for machine clients (a phone agent, the website, a kiosk), limited to their scopes.
+ * `onRevoked` runs after a revocation committed (the composition root drops the key from this instance's credential cache).
+ */
+export function createApiKeysService({ repo, onRevoked = () => {} }: { repo: ApiKeyRepository; onRevoked?: (id: string) => void }) {
   return {
     /** Mints a key; only its SHA-256 is stored. */
     async mint(input: { label: string; scopes: Scope[]; source: string }, createdBy: string | null): Promise<MintedApiKey> {
@@ -42,6 +45,7 @@ export function createApiKeysService({ repo }: { repo: ApiKeyRepository }) {
      */
     async revoke(id: string): Promise<void> {
       if ((await repo.revoke(id)) === 'unknown') throw new NotFound('No API key with this id', 'API_KEY_NOT_FOUND');
+      onRevoked(id);
     },
 
     /** The active key with this value, or null (malformed, unknown or revoked). */

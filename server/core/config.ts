@@ -51,6 +51,13 @@ export interface Config {
   metricsPublic: boolean;
   /** Interval of the outbox relay (ms). */
   relayIntervalMs: number;
+  /**
+   * Longest use of a cached credential look-up (ms; 0 = no cache). Invalidation is by LISTEN/NOTIFY on every
+   * instance (server/auth/credential-cache.ts); this is only a backstop.
+   */
+  credentialCacheTtlMs: number;
+  /** Most credentials one instance caches. */
+  credentialCacheMaxEntries: number;
   /** Interval of `queue:heartbeat` (ms). */
   heartbeatIntervalMs: number;
   /** Most doctor-day rooms one Socket.IO connection may subscribe to at once. */
@@ -182,6 +189,8 @@ const schema = Joi.object({
   WEBHOOK_DELIVERY_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(30),
   RETENTION_INTERVAL_MS: Joi.number().integer().min(1000).max(86_400_000).default(3_600_000),
   RETENTION_BATCH_SIZE: Joi.number().integer().min(100).max(50_000).default(5000),
+  CREDENTIAL_CACHE_TTL_MS: Joi.number().integer().min(0).max(3_600_000).default(60000),
+  CREDENTIAL_CACHE_MAX_ENTRIES: Joi.number().integer().min(1).max(1_000_000).default(10000),
 }).unknown(true);
 
 /** Raised when the environment is invalid; `problems` holds one human sentence per bad key. */
@@ -256,6 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     webhookDeliveryRetentionDays: value.WEBHOOK_DELIVERY_RETENTION_DAYS,
     retentionIntervalMs: value.RETENTION_INTERVAL_MS,
     retentionBatchSize: value.RETENTION_BATCH_SIZE,
+    credentialCacheTtlMs: value.CREDENTIAL_CACHE_TTL_MS,
+    credentialCacheMaxEntries: value.CREDENTIAL_CACHE_MAX_ENTRIES,
   };
 }
 

@@ -31,6 +31,12 @@ export interface Metrics {
    * root). A failing read keeps the last values, so a database outage never fails the scrape.
    */
   readWaitingFrom(source: WaitingSource): void;
+  /**
+   * Sets where the credential-cache gauges read at scrape time: `clinic_credential_cache_lookups{result="hit"|"miss"}`
+   * (since start), `clinic_credential_cache_invalidations`, `clinic_credential_cache_entries` and
+   * `clinic_credential_cache_listening` (1 while the cache is in use).
+   */
+  readCredentialCacheFrom(source: () => { hits: number; misses: number; invalidations: number; size: number; listening: boolean }): void;
 }
 
 /** Waiting patients per site label value, as `clinic_waiting_patients` exposes them. */
@@ -92,8 +98,39 @@ export function createMetrics(sequelize: Sequelize): Metrics {
     },
   });
 
+  let cacheSource: Parameters<Metrics['readCredentialCacheFrom']>[0] | undefined;
+  new Gauge({
+    name: 'clinic_credential_cache_lookups',
+    help: 'Credential look-ups of authentication since start, served from the cache (hit) or the database (miss)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      const st = cacheSource?.();
+      this.set({ result: 'hit' }, st?.hits ?? 0);
+      this.set({ result: 'miss' }, st?.misses ?? 0);
+    },
+  });
+  const cacheGauge = (name: string, help: string, read: (st: ReturnType<NonNullable<typeof cacheSource>>) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const st = cacheSource?.();
+        this.set(st ? read(st) : 0);
+      },
+    });
+  cacheGauge('clinic_credential_cache_invalidations', 'Credential change notifications applied since start', (st) => st.invalidations);
+  cacheGauge('clinic_credential_cache_entries', 'Credential look-ups held in the cache', (st) => st.size);
+  cacheGauge('clinic_credential_cache_listening', '1 while the credential cache listens for changes (and is used)', (st) =>
+    st.listening ? 1 : 0,
+  );
+
   return {
     registry,
+    readCredentialCacheFrom(source) {
+      cacheSource = source;
+    },
     waitingPatients,
     waitSeconds: new Histogram({
       name: 'clinic_wait_seconds',
