@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Actor, Role, Scope } from '../core/actor';
 import { Unauthorized } from '../core/errors';
-import { verifyStaffToken } from './tokens';
+import { createStaffTokenVerifier } from './tokens';
 
 /** Every screen token starts with this, so a credential can be told from a JWT before any look-up. */
 export const SCREEN_TOKEN_PREFIX = 'scr_';
@@ -55,6 +55,7 @@ export function presentedCredential(req: Request): string | null {
  * credential and privilege changes).
  */
 export function createActorResolver(store: CredentialStore, jwtSecret: string): ActorResolver {
+  const verifyStaffToken = createStaffTokenVerifier(jwtSecret);
   return async (token) => {
     if (token.startsWith(API_KEY_PREFIX)) {
       const key = store.findApiKey ? await store.findApiKey(token) : null;
@@ -64,7 +65,7 @@ export function createActorResolver(store: CredentialStore, jwtSecret: string): 
       const screen = await store.findScreen(token);
       return screen ? { type: 'screen', id: screen.id, doctor_ids: screen.doctor_ids, site_id: screen.site_id } : null;
     }
-    const claims = await verifyStaffToken(jwtSecret, token);
+    const claims = await verifyStaffToken(token);
     if (!claims || !/^[0-9a-f-]{36}$/i.test(claims.sub)) return null;
     const user = await store.findAccount(claims.sub);
     if (!user || !user.is_active || user.token_version !== claims.ver) return null;

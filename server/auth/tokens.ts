@@ -83,3 +83,27 @@ export async function verifyStaffToken(secret: string, token: string): Promise<S
     throw err;
   }
 }
+
+/**
+ * {@link verifyStaffToken} with a memo of the tokens that verified: a token's signature and claims never change, and
+ * the only check that depends on time is `exp`, so a token that verified once is taken again from the memo until
+ * its `exp` (seconds since the epoch) has passed — one HMAC per token instead of one per request. Only tokens this
+ * server signed can enter the memo (a forged or expired one is verified, and refused, each time); the oldest of
+ * `maxEntries` go first. Revocation is not this function's concern: the resolver still checks the account's
+ * `token_version` and activity on every request.
+ */
+export function createStaffTokenVerifier(secret: string, maxEntries = 10_000): (token: string) => Promise<StaffClaims | null> {
+  const verified = new Map<string, StaffClaims>();
+  return async (token) => {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.exp > Date.now() / 1000) return hit;
+      verified.delete(token);
+    }
+    const claims = await verifyStaffToken(secret, token);
+    if (!claims) return null;
+    if (verified.size >= maxEntries) verified.delete(verified.keys().next().value!);
+    verified.set(token, claims);
+    return claims;
+  };
+}
