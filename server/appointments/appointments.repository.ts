@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize-typescript';
 import { createSql, isoUtc, statement } from '../core/sql';
 import { DOCTOR_DAY_PLAN_SQL as PLAN } from '../doctor-days/doctor-day.rules';
 import type { CandidateSlots } from '../doctor-days/day-view';
+import { appointmentPayloadSql, recordEventCtes } from '../core/event-outbox';
 import type { AppointmentStatus } from './appointment-status';
 
 /**
@@ -36,8 +37,12 @@ const CANDIDATES = `cand AS (
 /**
  * The booking itself, one statement under the day's lock (see {@link AppointmentRepository.insertBooking}): the
  * first free candidate slot; the presence re-check is the doctor-day rule's SQL, and `$planVersion` (the
- * doctor's `schedule_version` the candidates were computed from) must still hold. Binds: the candidates, `$doctorId
- * $date $patientId $capacity $isWalkIn $source $actorId $actorType $actorKey $key $planVersion` (key '' when none).
+ * doctor's `schedule_version` the candidates were computed from) must still hold. The same statement writes the
+ * audit event, counts the booking on the capacity row, stores the idempotent answer and records the
+ * `appointment.booked` webhook event (the outbox CTEs and payload of core/event-outbox.ts:
+ * only when an endpoint subscribes), so the lock is held for this one round trip and COMMIT. Binds: the candidates,
+ * `$doctorId $date $patientId $capacity $isWalkIn $source $actorId $actorType $actorKey $key $planVersion` (key ''
+ * when none). Answers `body` (the appointment JSON) and `events` (webhook events written: 0 or 1).
  */
 export const INSERT_BOOKING_SQL = `WITH ${CANDIDATES},
      free AS (
@@ -68,8 +73,16 @@ export const INSERT_BOOKING_SQL = `WITH ${CANDIDATES},
      body AS (SELECT ${APPOINTMENT_JSON} AS body FROM ins),
      idem AS (
        UPDATE idempotency_keys SET response_status = 201, response_body = (SELECT body FROM body)
-        WHERE actor_id = $actorKey AND key = $key AND EXISTS (SELECT 1 FROM ins))
-     SELECT body FROM body`;
+        WHERE actor_id = $actorKey AND key = $key AND EXISTS (SELECT 1 FROM ins)),
+     ${recordEventCtes({
+       type: `'appointment.booked'::text`,
+       data: `(SELECT ${appointmentPayloadSql('b.body')} FROM body b)`,
+       doctorId: '$doctorId::uuid',
+       slot: '(SELECT slot FROM ins)',
+       patientId: '$patientId::uuid',
+       when: 'EXISTS (SELECT 1 FROM ins)',
+     })}
+     SELECT body, (SELECT count(*)::int FROM wh_ev) AS events FROM body`;
 
 const INSERT = statement(INSERT_BOOKING_SQL);
 
@@ -147,11 +160,12 @@ export function createAppointmentRepository(sequelize: Sequelize) {
      * inserts the appointment unless the patient already holds one that day, was deactivated, or the day closed
      * meanwhile (doctor deactivated, or absent — a statement after the lock sees those committed), writes the audit event, bumps
      * `booked_count` and stores the idempotent response — all in one statement, one round trip under the lock.
-     * @returns the appointment JSON, or null when nothing was booked (already booked, no free slot, day closed).
+     * @returns the appointment JSON and how many webhook events were recorded with it (0 or 1), or null when nothing
+     *   was booked (already booked, no free slot, day closed).
      */
-    async insertBooking(p: InsertBookingParams, t: Transaction): Promise<AppointmentJson | null> {
-      const [row] = await sql.prepared<{ body: AppointmentJson }>(INSERT, { ...p, key: p.key ?? '' }, t);
-      return row?.body ?? null;
+    async insertBooking(p: InsertBookingParams, t: Transaction): Promise<{ body: AppointmentJson; events: number } | null> {
+      const [row] = await sql.prepared<{ body: AppointmentJson; events: number }>(INSERT, { ...p, key: p.key ?? '' }, t);
+      return row ?? null;
     },
 
     /** An appointment's key facts (no lock). */

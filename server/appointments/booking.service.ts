@@ -137,7 +137,7 @@ export function createBookingService({
   async function lockAndInsert(req: BookRequest, c: CandidateSlots, planVersion: number, t: Transaction): Promise<AppointmentJson> {
     const day = await doctorDays.lock(req.doctorId, req.date, t);
     if (!day || day.booked_count >= day.capacity) throw new NothingBooked(req.patientId);
-    const body = await appointments.insertBooking(
+    const booked = await appointments.insertBooking(
       {
         ...c,
         doctorId: req.doctorId,
@@ -154,13 +154,10 @@ export function createBookingService({
       },
       t,
     );
-    if (!body) throw new NothingBooked(req.patientId);
-    await events.record('appointment.booked', { appointment: body }, t, {
-      patientId: req.patientId,
-      doctorId: req.doctorId,
-      slot: body.slot as number,
-    });
-    return body;
+    if (!booked) throw new NothingBooked(req.patientId);
+    // The statement recorded appointment.booked itself (when an endpoint subscribes): start its delivery at commit.
+    if (booked.events) events.recordedInStatement(t);
+    return booked.body;
   }
 
   async function book(input: BookInput, attempt = 1): Promise<BookResult> {

@@ -44,7 +44,12 @@ export interface DomainEvents {
    * transaction. Resolves once written; it is delivered (at least once) only if `t` commits.
    */
   record(type: DomainEventType, data: Record<string, unknown>, t: Transaction, opts?: RecordOptions): Promise<void>;
+  /**
+   * Says that the change's own statement recorded an event in `t` (the booking insert writes `appointment.booked`
+   * itself: one round trip less under the doctor-day lock), so that delivery starts as soon as `t` commits.
+   */
+  recordedInStatement(t: Transaction): void;
 }
 
 /** A sink that drops everything (unit tests, scripts). */
-export const NO_EVENTS: DomainEvents = { record: async () => {} };
+export const NO_EVENTS: DomainEvents = { record: async () => {}, recordedInStatement: () => {} };

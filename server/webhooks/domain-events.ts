@@ -19,5 +19,8 @@ export function createDomainEvents(repo: WebhookRepository, onCommitted: () => v
       await repo.record({ type, data, doctorId, slot: doctorId ? (opts.slot ?? null) : null, patientId: opts.patientId ?? null }, t);
       t.afterCommit(onCommitted);
     },
+    recordedInStatement(t: Transaction) {
+      t.afterCommit(onCommitted);
+    },
   };
 }

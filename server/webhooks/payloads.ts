@@ -1,4 +1,7 @@
 import type { DomainEventType } from '../core/events';
+import { appointmentPayload } from '../core/event-outbox';
+
+export { appointmentPayload };
 
 /**
  * The shapes webhook receivers get in `data`. Ids, times, doctor, site, slot, token and status — never patient
@@ -12,28 +15,6 @@ const DOCTOR_FIELDS = ['id', 'name', 'code', 'specialty', 'languages', 'experien
 /** A doctor's descriptive (directory) fields: never its schedule, capacity or bio. */
 export function doctorPayload(d: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(DOCTOR_FIELDS.filter((k) => d[k] !== undefined).map((k) => [k, d[k]]));
-}
-
-/**
- * An appointment as webhooks tell it: its ids, day, slot, status, who booked it, where (site, room) and when —
- * the times as the API answers them, `HH:MM` in the site's zone (null where they do not apply).
- */
-export function appointmentPayload(a: Record<string, unknown>): Record<string, unknown> {
-  return {
-    appointment_id: a.id,
-    patient_id: a.patient_id,
-    doctor_id: a.doctor_id,
-    site_id: a.site_id ?? null,
-    room: a.room ?? null,
-    date: a.date,
-    slot: a.slot,
-    status: a.status,
-    source: a.source,
-    is_walk_in: a.is_walk_in,
-    start_time: a.start_time ?? null,
-    end_time: a.end_time ?? null,
-    estimated_time: a.estimated_time ?? null,
-  };
 }
 
 /**

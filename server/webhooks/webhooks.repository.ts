@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createSql, isoUtc, statement } from '../core/sql';
+import { recordEventCtes } from '../core/event-outbox';
 
 /** A webhook endpoint as listed (never its secret). */
 export interface WebhookEndpointDto {
@@ -44,22 +45,15 @@ const ENDPOINT_COLUMNS = `id, url, description, events, include_patient_contact,
  * on its own delivery row, never in the shared event.
  * Binds: `$type $data $doctorId $slot $patientId` (the last three may be null).
  */
-export const RECORD_EVENT_SQL = `WITH ep AS (
-       SELECT id, include_patient_contact FROM webhook_endpoints WHERE deleted_at IS NULL AND $type::text = ANY(events)),
-     ev AS (
-       INSERT INTO webhook_events (type, data)
-       SELECT $type::text, $data::jsonb || coalesce((
-                SELECT jsonb_build_object('doctor', jsonb_build_object('id', d.id, 'name', d.name, 'code', d.code, 'specialty', d.specialty))
-                    || CASE WHEN $slot::int IS NULL THEN '{}'::jsonb
-                            ELSE jsonb_build_object('token', d.code || '-' || lpad($slot::int::text, greatest(3, length($slot::int::text)), '0')) END
-                  FROM doctors d WHERE d.id = $doctorId::uuid), '{}'::jsonb)
-        WHERE EXISTS (SELECT 1 FROM ep)
-       RETURNING id)
-     INSERT INTO webhook_deliveries (event_id, endpoint_id, contact)
-     SELECT ev.id, ep.id,
-            CASE WHEN ep.include_patient_contact THEN
-              (SELECT jsonb_build_object('first_name', p.first_name, 'phone', p.phone) FROM patients p WHERE p.id = $patientId::uuid) END
-       FROM ev CROSS JOIN ep`;
+export const RECORD_EVENT_SQL = `WITH ${recordEventCtes({
+  type: '$type::text',
+  data: '$data::jsonb',
+  doctorId: '$doctorId::uuid',
+  slot: '$slot::int',
+  patientId: '$patientId::uuid',
+})}
+     SELECT count(*)::int AS events FROM wh_ev`;
+
 const RECORD = statement(RECORD_EVENT_SQL);
 
 /**
