@@ -47,13 +47,20 @@ export function createReminderJob(d: ReminderJobDeps) {
           { from: addDays(today, -1), to: addDays(today, Math.ceil(maxLead / 24) + 1), leads: d.leadHours, after, limit: PAGE },
           t,
         );
-        for (const a of rows) {
+        // The page's decisions, recorded in one statement; then an event for each reminder this run recorded as sent.
+        const decided = rows.map((a) => {
           const base = reminderBaseTime(a, d.clinicTimezone, d.dayStart);
-          const { send, skip } = dueLeads(base.at, d.leadHours, a.done.map(Number), now);
-          for (const lead of skip)
-            await d.repo.markOnce({ appointmentId: a.id, leadHours: lead, outcome: 'skipped', remindFor: base.at }, t);
-          if (send === null) continue;
-          if (!(await d.repo.markOnce({ appointmentId: a.id, leadHours: send, outcome: 'sent', remindFor: base.at }, t))) continue;
+          return { a, base, ...dueLeads(base.at, d.leadHours, a.done.map(Number), now) };
+        });
+        const recorded = await d.repo.markMany(
+          decided.flatMap(({ a, base, send, skip }) => [
+            ...skip.map((lead) => ({ appointmentId: a.id, leadHours: lead, outcome: 'skipped' as const, remindFor: base.at })),
+            ...(send === null ? [] : [{ appointmentId: a.id, leadHours: send, outcome: 'sent' as const, remindFor: base.at }]),
+          ]),
+          t,
+        );
+        for (const { a, base, send } of decided) {
+          if (send === null || !recorded.has(`${a.id}:${send}`)) continue;
           const { done: _done, ...appointment } = a;
           await d.events.record(
             'appointment.reminder',

@@ -67,18 +67,28 @@ export function createReminderRepository(sequelize: Sequelize, clinicTimezone: s
       );
     },
 
-    /** Records (appointment, lead) once. @returns true when this call recorded it (false: it was recorded before). */
-    async markOnce(
-      p: { appointmentId: string; leadHours: number; outcome: 'sent' | 'skipped'; remindFor: Date },
+    /**
+     * Records each (appointment, lead) once, all in one statement. @returns the `appointmentId:leadHours` pairs this
+     * call recorded (a pair recorded before — by an earlier run, or another instance — is not among them).
+     */
+    async markMany(
+      marks: Array<{ appointmentId: string; leadHours: number; outcome: 'sent' | 'skipped'; remindFor: Date }>,
       t: Transaction,
-    ): Promise<boolean> {
-      const rows = await sql.query(
-        `INSERT INTO appointment_reminders (appointment_id, lead_hours, outcome, remind_for) VALUES ($appointmentId, $leadHours, $outcome, $remindFor)
-         ON CONFLICT (appointment_id, lead_hours) DO NOTHING RETURNING 1 AS ok`,
-        { ...p, remindFor: p.remindFor.toISOString() },
+    ): Promise<Set<string>> {
+      if (!marks.length) return new Set();
+      const rows = await sql.query<{ appointment_id: string; lead_hours: number }>(
+        `INSERT INTO appointment_reminders (appointment_id, lead_hours, outcome, remind_for)
+         SELECT * FROM unnest($ids::uuid[], $leads::int[], $outcomes::text[], $fors::timestamptz[])
+         ON CONFLICT (appointment_id, lead_hours) DO NOTHING RETURNING appointment_id, lead_hours`,
+        {
+          ids: marks.map((m) => m.appointmentId),
+          leads: marks.map((m) => m.leadHours),
+          outcomes: marks.map((m) => m.outcome),
+          fors: marks.map((m) => m.remindFor.toISOString()),
+        },
         t,
       );
-      return rows.length > 0;
+      return new Set(rows.map((r) => `${r.appointment_id}:${r.lead_hours}`));
     },
   };
 }
