@@ -166,6 +166,9 @@ export async function growthBench(o: {
     const empty = await round(0);
     o.log(`  filling at scale ${o.scale}…`);
     const net: FilledNetwork = await fillNetwork(db, { size: networkAt(o.scale), today: data.today, actorId: data.adminId, log: o.log });
+    // The fill's webhook endpoint only makes delivery rows for retention to prune; live, it would make every filled-round
+    // booking also write and try to deliver a webhook, which the empty round does not: retire it (its rows stay).
+    await db.query(`UPDATE webhook_endpoints SET deleted_at = now() WHERE description = 'growth fill' AND deleted_at IS NULL`);
     o.log(`  filled in ${net.seconds.toFixed(0)} s; filled database:`);
     const filled = await round(1);
 

@@ -49,7 +49,12 @@ export interface DomainEvents {
    * itself: one round trip less under the doctor-day lock), so that delivery starts as soon as `t` commits.
    */
   recordedInStatement(t: Transaction): void;
+  /**
+   * Whether some endpoint subscribes to `type` now (read inside `t`). An event nobody subscribes to is not stored
+   * anyway; a job recording many at once (the reminders) asks once per page instead of sending each.
+   */
+  subscribed(type: DomainEventType, t: Transaction): Promise<boolean>;
 }
 
 /** A sink that drops everything (unit tests, scripts). */
-export const NO_EVENTS: DomainEvents = { record: async () => {}, recordedInStatement: () => {} };
+export const NO_EVENTS: DomainEvents = { record: async () => {}, recordedInStatement: () => {}, subscribed: async () => false };

@@ -59,8 +59,14 @@ export function createReminderJob(d: ReminderJobDeps) {
           ]),
           t,
         );
+        // Nobody to tell: the reminders are recorded as sent all the same (once), and no event is stored.
+        const tell = recorded.size > 0 && (await d.events.subscribed('appointment.reminder', t));
         for (const { a, base, send } of decided) {
           if (send === null || !recorded.has(`${a.id}:${send}`)) continue;
+          if (!tell) {
+            sent++;
+            continue;
+          }
           const { done: _done, ...appointment } = a;
           await d.events.record(
             'appointment.reminder',

@@ -22,5 +22,6 @@ export function createDomainEvents(repo: WebhookRepository, onCommitted: () => v
     recordedInStatement(t: Transaction) {
       t.afterCommit(onCommitted);
     },
+    subscribed: (type: DomainEventType, t: Transaction) => repo.subscribed(type, t),
   };
 }

@@ -102,6 +102,16 @@ export function createWebhookRepository(sequelize: Sequelize) {
   const sql = createSql(sequelize);
   return {
     /** See {@link RECORD_EVENT_SQL}; inside the change's transaction. */
+    /** Whether a live (not deleted) endpoint subscribes to `type` — the same test the outbox write makes. */
+    async subscribed(type: string, t: Transaction): Promise<boolean> {
+      const [row] = await sql.query<{ yes: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE deleted_at IS NULL AND $type::text = ANY(events)) AS yes',
+        { type },
+        t,
+      );
+      return row.yes;
+    },
+
     async record(
       p: { type: string; data: Record<string, unknown>; doctorId: string | null; slot: number | null; patientId: string | null },
       t: Transaction,

@@ -109,4 +109,18 @@ describe('reminders: appointment.reminder at each lead time, once', function () 
       await other.stop();
     }
   });
+
+  it('when no endpoint subscribes to reminders, then a due reminder is still recorded once as sent, and no event is stored', async () => {
+    await t.app.sequelize.query(
+      `UPDATE webhook_endpoints SET deleted_at = now() WHERE deleted_at IS NULL AND 'appointment.reminder' = ANY(events)`,
+    );
+    const quiet = await book(dayFromToday(3), 'Quiet');
+    expect(await t.app.ctx.reminders.runOnce(new Date(quiet.base.getTime() - hours(1)))).to.be.greaterThan(0);
+    expect(await recorded(quiet.a.id)).to.deep.equal(['2:sent', '24:skipped']);
+    const [[{ n }]] = (await t.app.sequelize.query(
+      `SELECT count(*)::int AS n FROM webhook_events WHERE type = 'appointment.reminder' AND data->>'appointment_id' = :id`,
+      { replacements: { id: quiet.a.id } },
+    )) as [[{ n: number }], unknown];
+    expect(n).to.equal(0);
+  });
 });
