@@ -1,43 +1,26 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
-import { QueryTypes } from 'sequelize';
-import type { Sequelize } from 'sequelize-typescript';
 import { CREDENTIALS_CHANNEL } from '../../server/auth/credential-cache';
-import { createSequelize } from '../../server/core/db';
-import { createLogger } from '../../server/core/logger';
-import { createMigrator } from '../../server/core/migrator';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db';
+import { migrationScratch } from '../support/scratch-db';
 import { sleep } from '../support/server-process';
 
 const MINE = '20261203000001-credential-notify.js';
 
 describe('migration 20261203000001-credential-notify on a database holding the previous version’s data', () => {
-  let db: ScratchDatabase;
-  let sequelize: Sequelize;
-  const logger = createLogger('error');
-
-  before(async () => {
-    db = await createScratchDatabase('clinic_migr');
-    sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
-  });
-  after(async () => {
-    await sequelize?.close();
-    await db?.drop();
-  });
-
-  const q = <T extends object>(sql: string) => sequelize.query<T>(sql, { type: QueryTypes.SELECT });
+  const h = migrationScratch();
+  const q = <T extends object>(sql: string) => h.q<T>(sql);
   const triggers = async () =>
     (await q<{ tgname: string }>(`SELECT tgname FROM pg_trigger WHERE tgname LIKE '%_credential_%' ORDER BY tgname`)).map((r) => r.tgname);
 
   /** What a listener on the scratch database hears within 300 ms of `sql` committing. */
   async function heard(sql: string): Promise<string[]> {
-    const c = new Client({ connectionString: db.url });
+    const c = new Client({ connectionString: h.db.url });
     await c.connect();
     const payloads: string[] = [];
     c.on('notification', (n) => payloads.push(n.payload ?? ''));
     try {
       await c.query(`LISTEN ${CREDENTIALS_CHANNEL}`);
-      await sequelize.query(sql);
+      await h.sequelize.query(sql);
       await sleep(300);
     } finally {
       await c.end();
@@ -46,9 +29,7 @@ describe('migration 20261203000001-credential-notify on a database holding the p
   }
 
   it('when migrated up over existing accounts, keys and screen tokens and down again, then every row survives and only the triggers come and go', async () => {
-    const umzug = createMigrator(sequelize, logger);
-    const names = (await umzug.pending()).map((m) => m.name);
-    await umzug.up({ to: names[names.indexOf(MINE) - 1] });
+    const umzug = await h.upToBefore(MINE);
     const [u] = await q<{ id: string }>(
       `INSERT INTO users (email, password_hash, role) VALUES ('old@clinic.local', 'h', 'reception') RETURNING id`,
     );

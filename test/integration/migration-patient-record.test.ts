@@ -1,40 +1,19 @@
 import { expect } from 'chai';
-import { QueryTypes } from 'sequelize';
-import type { Sequelize } from 'sequelize-typescript';
-import { createSequelize } from '../../server/core/db';
-import { createLogger } from '../../server/core/logger';
-import { createMigrator } from '../../server/core/migrator';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db';
+import { migrationScratch } from '../support/scratch-db';
 
 const MINE = '20261202100001-patient-record.js';
 
 describe('migration 20261202100001-patient-record on a database holding the previous version’s data', () => {
-  let db: ScratchDatabase;
-  let sequelize: Sequelize;
-  const logger = createLogger('error');
-
-  before(async () => {
-    db = await createScratchDatabase('clinic_migr');
-    sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
-  });
-  after(async () => {
-    await sequelize?.close();
-    await db?.drop();
-  });
-
-  const q = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) =>
-    sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
+  const h = migrationScratch();
+  const q = h.q;
   const columns = async (table: string) =>
     (await q<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = :table`, { table })).map(
       (r) => r.column_name,
     );
 
   it('when migrated up over old rows and down again, then the old rows survive both ways and the new columns default sensibly', async () => {
-    const umzug = createMigrator(sequelize, logger);
-    const names = (await umzug.pending()).map((m) => m.name); // a fresh database: every migration is pending
-    const beforeMine = names[names.indexOf(MINE) - 1]; // whichever migration precedes this one (others may land in between)
-    await umzug.up({ to: beforeMine });
-    expect((await umzug.executed()).map((m) => m.name).pop()).to.equal(beforeMine);
+    const umzug = await h.upToBefore(MINE); // whichever migration precedes this one (others may land in between)
+    expect((await umzug.executed()).map((m) => m.name)).not.to.include(MINE);
 
     // Rows written the old way (the columns of the previous version only).
     const [patient] = await q<{ id: string }>(

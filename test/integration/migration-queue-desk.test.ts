@@ -1,38 +1,18 @@
 import { expect } from 'chai';
-import { QueryTypes } from 'sequelize';
-import type { Sequelize } from 'sequelize-typescript';
-import { createSequelize } from '../../server/core/db';
-import { createLogger } from '../../server/core/logger';
-import { createMigrator } from '../../server/core/migrator';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db';
+import { migrationScratch } from '../support/scratch-db';
 
 const MINE = '20261202700001-queue-desk.js';
 
 describe('migration 20261202700001-queue-desk on a database holding the previous version’s data', () => {
-  let db: ScratchDatabase;
-  let sequelize: Sequelize;
-  const logger = createLogger('error');
-
-  before(async () => {
-    db = await createScratchDatabase('clinic_migr');
-    sequelize = createSequelize({ url: db.url, poolMax: 2, acquireTimeoutMs: 10_000, models: [], logger });
-  });
-  after(async () => {
-    await sequelize?.close();
-    await db?.drop();
-  });
-
-  const q = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) =>
-    sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
+  const h = migrationScratch();
+  const q = h.q;
   const columns = async (table: string) =>
     (await q<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = :table`, { table })).map(
       (r) => r.column_name,
     );
 
   it("when migrated up over a live queue and down again, then today's waiting order is kept exactly and every row survives both ways", async () => {
-    const umzug = createMigrator(sequelize, logger);
-    const names = (await umzug.pending()).map((m) => m.name);
-    await umzug.up({ to: names[names.indexOf(MINE) - 1] });
+    const umzug = await h.upToBefore(MINE);
 
     const [doctor] = await q<{ id: string }>(`INSERT INTO doctors (name, code) VALUES ('Dr. Old', 'OLD') RETURNING id`);
     const entry = async (slot: number, status: string, checkedInMinAgo: number, extra = '') => {
