@@ -19,13 +19,13 @@ import { judge, renderTable, type BenchReport } from './report';
 /**
  * `npm run bench`: starts PostgreSQL (embedded in a temp folder, or DATABASE_URL) and the server as its own
  * process, then measures from separate load processes: booking throughput against a node-postgres baseline,
- * the morning rush, screen latency at 1,000 and at 5,000 clients and the real-day replay. Prints one table and writes
- * bench/results/latest.json.
+ * the morning rush, screen latency at 1,000 and at 5,000 clients, the real-day replay and, last, growth (about 20
+ * minutes in all at scale 1). Prints one table and writes bench/results/latest.json.
  *
  * Knobs (environment): BENCH_DURATION_MS (per throughput cell, default 5000), BENCH_SECTIONS (default
- * `booking,rush,screens,screens5000,replay`), BENCH_REPLAY_CSV, BENCH_CPU_PROF=1 (server runs with --cpu-prof into
- * bench/results/prof), DB_POOL_MAX (passed to the server). `growth` (not in the default) fills the database with a year of
- * a network (bench/growth-fill.ts) between two rounds of workloads; BENCH_GROWTH_SCALE (default 1) shrinks the fill.
+ * `booking,rush,screens,screens5000,replay,growth`), BENCH_REPLAY_CSV, BENCH_CPU_PROF=1 (server runs with --cpu-prof into
+ * bench/results/prof), DB_POOL_MAX (passed to the server). `growth` fills the database with a year of a network
+ * (bench/growth-fill.ts) between two rounds of workloads; BENCH_GROWTH_SCALE (default 1) shrinks the fill.
  */
 const root = path.resolve(__dirname, '../..');
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -42,7 +42,9 @@ async function postgresVersion(url: string): Promise<string> {
 
 async function main(): Promise<void> {
   const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
-  const sections = new Set((process.env.BENCH_SECTIONS ?? 'booking,rush,screens,screens5000,replay').split(',').map((s) => s.trim()));
+  const sections = new Set(
+    (process.env.BENCH_SECTIONS ?? 'booking,rush,screens,screens5000,replay,growth').split(',').map((s) => s.trim()),
+  );
   const csv = path.resolve(process.env.BENCH_REPLAY_CSV ?? path.join(root, '..', 'shared', 'data', 'noshow-vitoria-2016-04-29.csv'));
   const concurrencies = [1, 16, 64];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bench-'));
