@@ -10,6 +10,7 @@ import { machineBusyPct } from './fork';
 import { login, startServer, type ServerProcess } from '../scripts/lib/server-process';
 import { ApiClient } from '../scripts/replay/http-client';
 import { createBenchData } from './setup';
+import { GROWTH_DOCTORS } from './sections/growth';
 import { bookingThroughput, morningRush } from './sections/booking';
 import { screenLatency } from './sections/screens';
 import { realDay } from './sections/real-day';
@@ -84,7 +85,12 @@ async function main(): Promise<void> {
     const token = await login(url, email, password);
     const api = new ApiClient(url, token);
     log('creating doctors and patients…');
-    const data = await createBenchData(api, token, { hot: 2 * concurrencies.length + 1, spread: 100, patients: 1000 });
+    const data = await createBenchData(api, token, {
+      hot: 2 * concurrencies.length + 1,
+      spread: 100,
+      patients: 1000,
+      growth: sections.has('growth') ? GROWTH_DOCTORS : 0,
+    });
 
     const busyBefore = await machineBusyPct(2000);
     if (busyBefore > 20) log(`warning: the machine is ${busyBefore.toFixed(0)} % busy before the run; figures will be low and noisy`);

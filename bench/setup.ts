@@ -7,6 +7,8 @@ export interface BenchData {
   patientIds: string[];
   hotDoctorIds: string[];
   spreadDoctorIds: string[];
+  /** Doctors only the growth section books (none unless it runs): the booking section's days never collide with its. */
+  growthDoctorIds: string[];
   rushDoctorId: string;
 }
 
@@ -22,13 +24,13 @@ export function tokenSubject(token: string): string {
 }
 
 /**
- * Creates `hot` doctors and `spread` doctors with capacity 500, one rush doctor with capacity 10 (all working
+ * Creates `hot`, `spread` and `growth` doctors with capacity 500, one rush doctor with capacity 10 (all working
  * every day) and `patients` patients, 16 requests at a time.
  */
 export async function createBenchData(
   api: ApiClient,
   token: string,
-  n: { hot: number; spread: number; patients: number },
+  n: { hot: number; spread: number; patients: number; growth?: number },
 ): Promise<BenchData> {
   const tag = Date.now().toString(36).slice(-5).toUpperCase();
   const doctor = (code: string, capacity: number) =>
@@ -52,6 +54,11 @@ export async function createBenchData(
     16,
     (i) => doctor(`BS${tag}_${i}`, 500),
   );
+  const growthDoctorIds = await pool(
+    Array.from({ length: n.growth ?? 0 }, (_, i) => i),
+    16,
+    (i) => doctor(`BG${tag}_${i}`, 500),
+  );
   const rushDoctorId = await doctor(`BR${tag}`, 10);
   const seed = Date.now() % 100_000;
   const patientIds = await pool(
@@ -69,5 +76,5 @@ export async function createBenchData(
       ).then((p) => p.id),
   );
   const today = (await must<{ date: string }>('read today', api.call('setup', 'GET', `/api/v1/doctors/${rushDoctorId}/queue/public`))).date;
-  return { adminId: tokenSubject(token), today, patientIds, hotDoctorIds, spreadDoctorIds, rushDoctorId };
+  return { adminId: tokenSubject(token), today, patientIds, hotDoctorIds, spreadDoctorIds, growthDoctorIds, rushDoctorId };
 }

@@ -37,6 +37,9 @@ const measured = (r: LoadResult, ok: (s: string) => boolean): Measured => ({
     .reduce((n, [, c]) => n + c, 0),
 });
 
+/** Doctors the bench creates for this section alone: 100 to book, 6 for the two rounds' queues, 1 to warm up on. */
+export const GROWTH_DOCTORS = 107;
+
 /**
  * The day report of every site: filled, today holds the whole network's doctors (150 at scale 1, against the
  * bench's 100), so it answers for more rows by design. Printed, not judged against the empty round.
@@ -82,6 +85,11 @@ export async function growthBench(o: {
       plan,
     } satisfies BookingLoad);
   const patientIds = data.patientIds.slice(0, 500);
+  // Doctors of this section's own (the booking section books the others on the same days).
+  const spread = data.growthDoctorIds.slice(0, 100);
+  const queueDoctors = data.growthDoctorIds.slice(100, 106);
+  const warmDoctor = data.growthDoctorIds[106];
+  if (!warmDoctor) throw new Error(`the growth section needs ${GROWTH_DOCTORS} doctors of its own (createBenchData growth)`);
   const ok2xx = (s: string) => s === '200' || s === '201';
   const { rows: phones } = await db.query<{ phone: string }>('SELECT phone FROM patients WHERE id = ANY($1::uuid[])', [patientIds]);
   const {
@@ -97,11 +105,11 @@ export async function growthBench(o: {
     };
     put(
       'booking',
-      await booking({ doctorIds: data.spreadDoctorIds, dates: days(data.today, 1 + 40 * k, 12), patientIds, perDay: 500 }),
+      await booking({ doctorIds: spread, dates: days(data.today, 1 + 40 * k, 12), patientIds, perDay: 500 }),
       (s) => s === '201',
     );
     // Today's queue on 3 doctors of this round: 100 bookings each (set-up), then check every one in, then call them.
-    const doctors = data.hotDoctorIds.slice(3 * k, 3 * k + 3);
+    const doctors = queueDoctors.slice(3 * k, 3 * k + 3);
     const perDoctor = 100;
     const setup = await requests(
       doctors.flatMap((d) =>
@@ -158,10 +166,7 @@ export async function growthBench(o: {
 
   try {
     // Warm up (JIT, pools, plan caches) on a doctor of its own, as the booking section does.
-    await booking(
-      { doctorIds: [data.hotDoctorIds[data.hotDoctorIds.length - 1]], dates: days(data.today, 60, 20), patientIds, perDay: 500 },
-      1500,
-    );
+    await booking({ doctorIds: [warmDoctor], dates: days(data.today, 60, 20), patientIds, perDay: 500 }, 1500);
     o.log('  empty database:');
     const empty = await round(0);
     o.log(`  filling at scale ${o.scale}…`);
@@ -184,7 +189,7 @@ export async function growthBench(o: {
       },
       { batchSize: 5000, maxBatches: 100_000, pauseMs: 20, stopped: () => stop },
     );
-    const underLoad = await booking({ doctorIds: data.spreadDoctorIds, dates: days(data.today, 80, 10), patientIds, perDay: 500 });
+    const underLoad = await booking({ doctorIds: spread, dates: days(data.today, 80, 10), patientIds, perDay: 500 });
     stop = true;
     const pruned = await prune;
     if (underLoad.statuses['201'] !== underLoad.count)
